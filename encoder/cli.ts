@@ -1,0 +1,258 @@
+/**
+ * `npm run encode -- [FILE ...]`: builds or updates the catalog from source files; with no
+ * FILE, from the built-in demo sources (made by ffmpeg on first use).
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+import { DEFAULT_TRIAL_OPTIONS } from "./analysis/trials.ts";
+import { CatalogStore } from "./catalog/store.ts";
+import { generateDemoSources } from "./demo/generate.ts";
+import { CancelledError, EncoderError, InputError } from "./errors.ts";
+import { type Capabilities, detectCapabilities } from "./ffmpeg/capabilities.ts";
+import { probeSource } from "./ffmpeg/probe.ts";
+import { DEFAULT_LADDER_OPTIONS } from "./ladder/select.ts";
+import { SEGMENT_SEC } from "./package/codecs.ts";
+import { buildTitle, STEPS, type Step } from "./pipeline.ts";
+import { createProgress } from "./progress.ts";
+import { readMetadata } from "./sources/metadata.ts";
+
+/** Bump when encoding changes in a way that should re-encode every title. */
+const ENCODER_VERSION = 1;
+
+const USAGE = `Usage: npm run encode -- [options] [FILE ...]
+
+Encodes each FILE into the catalog (per-title ladder, CMAF, HLS and DASH). With no FILE,
+builds the demo catalog from sources ffmpeg generates. Unchanged sources are skipped.
+A FILE may have a sidecar FILE-without-extension.title.json with its name, synopsis, etc.
+
+Options:
+  --out DIR     catalog folder (default: $CATALOG_DIR or ./catalog)
+  --force       encode again even when nothing changed
+  -h, --help    show this help`;
+
+interface Outcome {
+  id: string;
+  file: string;
+  status: "encoded" | "unchanged" | "failed";
+  detail: string;
+  renditions?: string;
+  topKbps?: number;
+  bdRate?: number | null;
+  seconds: number;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+function settingsHash(caps: Capabilities): string {
+  const settings = {
+    ENCODER_VERSION,
+    metric: caps.metric,
+    av1: caps.av1,
+    SEGMENT_SEC,
+    DEFAULT_TRIAL_OPTIONS,
+    DEFAULT_LADDER_OPTIONS,
+  };
+  return createHash("sha256").update(JSON.stringify(settings)).digest("hex");
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  const parse = (a: string[]) =>
+    parseArgs({
+      args: a,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        force: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  try {
+    args = parse(argv);
+  } catch (error) {
+    console.error(`encode: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const root = path.resolve(args.values.out ?? process.env.CATALOG_DIR ?? "catalog");
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+
+  const started = Date.now();
+  const caps = await detectCapabilities();
+  const store = new CatalogStore(root);
+  const unlock = await store.lock();
+  const progress = createProgress();
+  const outcomes: Outcome[] = [];
+  try {
+    await store.sweep();
+    console.log(
+      `ffmpeg ${caps.version}: quality by ${caps.metric.toUpperCase()}${caps.metric !== "vmaf" ? " (no libvmaf in this build)" : ""}, ` +
+        `codecs H.264${caps.av1 ? " + AV1" : " (no libsvtav1: H.264 only)"}`,
+    );
+    let files = args.positionals.map((f) => path.resolve(f));
+    if (files.length === 0) {
+      files = await generateDemoSources(path.resolve(".cache/demo-sources"), caps, {
+        signal: controller.signal,
+        onProgress: (done, total, id) =>
+          progress.line(
+            done < total ? `making demo source ${done + 1}/${total}: ${id}` : `demo sources ready`,
+          ),
+      });
+    }
+    const settings = settingsHash(caps);
+    const seen = new Map<string, string>();
+    for (const [n, file] of files.entries()) {
+      const titleStart = Date.now();
+      const label = path.basename(file);
+      try {
+        const metadata = await readMetadata(file);
+        const id = metadata.id;
+        const other = seen.get(id);
+        if (other)
+          throw new InputError(
+            file,
+            `title id "${id}" is already taken by ${other}; rename one or give an "id" in its sidecar`,
+          );
+        seen.set(id, file);
+        const source = await probeSource(file, controller.signal);
+        const inputHash = createHash("sha256")
+          .update(await sha256File(file))
+          .update(settings)
+          .digest("hex")
+          .slice(0, 32);
+        const catalog = await store.read();
+        const { series, episode, info } = metadata;
+        if (!args.values.force && store.isCurrent(catalog, id, inputHash)) {
+          await store.updateInfo(
+            id,
+            { ...info, ...(episode ? { episode, kind: "episode" as const } : {}) },
+            series,
+          );
+          outcomes.push({
+            id,
+            file,
+            status: "unchanged",
+            detail: "",
+            seconds: (Date.now() - titleStart) / 1000,
+          });
+          progress.line(`${id}: unchanged`);
+          continue;
+        }
+        const stagingDir = store.stagingDir(id, inputHash);
+        const built = await buildTitle(
+          {
+            id,
+            source,
+            metadata,
+            inputHash,
+            stagingDir,
+            catalogPath: store.catalogPath(id, inputHash),
+          },
+          {
+            caps,
+            signal: controller.signal,
+            onStep: (step: Step, fraction: number) =>
+              progress.update(
+                `${n + 1}/${files.length} ${id}`,
+                step,
+                STEPS.indexOf(step),
+                fraction,
+              ),
+          },
+        );
+        if (controller.signal.aborted) throw new CancelledError();
+        await store.publish(built.title, series, stagingDir);
+        const h264 = built.title.renditions.filter((r) => r.codec === "h264");
+        outcomes.push({
+          id,
+          file,
+          status: "encoded",
+          detail: "",
+          renditions: h264.map((r) => `${r.height}p`).join(" "),
+          topKbps: Math.round(Math.max(...h264.map((r) => r.averageBitrateBps)) / 1000),
+          bdRate: built.title.encoding.bdRatePercent,
+          seconds: (Date.now() - titleStart) / 1000,
+        });
+        progress.line(`${id}: encoded in ${((Date.now() - titleStart) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        if (error instanceof CancelledError || controller.signal.aborted)
+          throw new CancelledError();
+        if (!(error instanceof InputError)) {
+          if (error instanceof EncoderError) throw error;
+          // A failure inside ffmpeg on one title: report it against the file and go on.
+          progress.line(`error: ${label}: ${(error as Error).message}`);
+        } else {
+          progress.line(`error: ${error.message}`);
+        }
+        outcomes.push({
+          id: label,
+          file,
+          status: "failed",
+          detail: (error as Error).message,
+          seconds: (Date.now() - titleStart) / 1000,
+        });
+      }
+    }
+  } finally {
+    progress.stop();
+    await store.sweep().catch(() => undefined);
+    await unlock();
+  }
+  printSummary(outcomes, root, (Date.now() - started) / 1000);
+  return outcomes.some((o) => o.status === "failed") ? 1 : 0;
+}
+
+function printSummary(outcomes: Outcome[], root: string, seconds: number): void {
+  if (outcomes.length === 0) return;
+  const table = new Table({
+    head: ["title", "status", "H.264 ladder", "top kbit/s", "BD-rate", "time (s)"],
+  });
+  for (const o of outcomes) {
+    table.push([
+      o.id,
+      o.status === "failed" ? `failed: ${o.detail.slice(0, 60)}` : o.status,
+      o.renditions ?? "",
+      o.topKbps ?? "",
+      o.bdRate === undefined
+        ? ""
+        : o.bdRate === null
+          ? "n/a"
+          : `${o.bdRate > 0 ? "+" : ""}${o.bdRate}%`,
+      o.seconds.toFixed(1),
+    ]);
+  }
+  console.log(table.toString());
+  const counts = (s: Outcome["status"]) => outcomes.filter((o) => o.status === s).length;
+  console.log(
+    `${counts("encoded")} encoded, ${counts("unchanged")} unchanged, ${counts("failed")} failed in ${seconds.toFixed(1)} s; catalog: ${path.join(root, "catalog.json")}`,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof CancelledError) {
+      console.error("encode: cancelled; the catalog holds only the titles finished before it");
+      process.exit(130);
+    }
+    if (error instanceof EncoderError) {
+      console.error(`encode: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(70);
+  },
+);

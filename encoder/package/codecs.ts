@@ -1,0 +1,82 @@
+/**
+ * Encoder settings shared by the trial encodes and the final ones, so the trials predict what
+ * the final encode will do. Keyframes are forced at every segment boundary and nowhere else
+ * (no scene-cut keyframes), which aligns them across all renditions and codecs; GOPs are closed.
+ */
+
+/** Segment length. Short segments let the ABR controller react within a couple of seconds. */
+export const SEGMENT_SEC = 2;
+
+export interface VideoEncodeSettings {
+  crf: number;
+  frameRate: number;
+  /** Capped VBR: the encoder may use fewer bits than this, never more over `bufferBits`. */
+  maxrateBps?: number;
+  bufferBits?: number;
+}
+
+/** The x264 preset for final H.264 encodes: the fastest that keeps CABAC and a useful motion search. */
+export const X264_PRESET = "veryfast";
+
+/**
+ * Trial encodes use the next faster preset: about 1.6x quicker here, which is what keeps the
+ * demo catalog within its time budget. The trials only have to rank resolutions and place
+ * CRFs; the final encodes' quality is measured, not taken from the trials.
+ */
+export const X264_TRIAL_PRESET = "superfast";
+
+function keyframeInterval(frameRate: number): number {
+  return Math.max(1, Math.round(frameRate * SEGMENT_SEC));
+}
+
+export function h264Args(s: VideoEncodeSettings, preset = X264_PRESET): string[] {
+  const gop = keyframeInterval(s.frameRate);
+  const args = ["-c:v", "libx264", "-preset", preset, "-crf", String(s.crf), "-pix_fmt", "yuv420p"];
+  args.push(
+    "-profile:v",
+    "high",
+    "-g",
+    String(gop),
+    "-keyint_min",
+    String(gop),
+    "-sc_threshold",
+    "0",
+  );
+  args.push("-force_key_frames", `expr:gte(t,n_forced*${SEGMENT_SEC})`);
+  args.push("-x264-params", "open-gop=0");
+  if (s.maxrateBps)
+    args.push(
+      "-maxrate",
+      String(s.maxrateBps),
+      "-bufsize",
+      String(s.bufferBits ?? s.maxrateBps * 2),
+    );
+  return args;
+}
+
+/**
+ * SVT-AV1 at its fastest preset (the demo must build in minutes on two cores; preset 12 takes
+ * half the time of 10 here), capped CRF through
+ * its `mbr` option, closed GOPs (`irefresh-type=2`), no scene detection.
+ */
+const SVT_PRESET = 12;
+
+export function av1Args(s: VideoEncodeSettings): string[] {
+  const gop = keyframeInterval(s.frameRate);
+  const params = ["irefresh-type=2", "scd=0", "fast-decode=1"];
+  if (s.maxrateBps) params.push(`mbr=${Math.round(s.maxrateBps / 1000)}`);
+  return [
+    "-c:v",
+    "libsvtav1",
+    "-preset",
+    String(SVT_PRESET),
+    "-crf",
+    String(Math.round(s.crf)),
+    "-g",
+    String(gop),
+    "-pix_fmt",
+    "yuv420p",
+    "-svtav1-params",
+    params.join(":"),
+  ];
+}

@@ -1,0 +1,228 @@
+/**
+ * The final encodes, packaged once as CMAF: one ffmpeg process decodes the source once and
+ * writes every video rendition (H.264, and AV1 when available), every audio language and
+ * every subtitle track. ffmpeg's HLS muxer cuts the fMP4 segments; the playlists and the MPD
+ * are then written by `hls.ts` and `dash.ts` from the segments' own boxes.
+ */
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import type { VideoCodec } from "../../src/schemas/catalog.ts";
+import type { SourceInfo } from "../ffmpeg/probe.ts";
+import { ffmpeg } from "../ffmpeg/run.ts";
+import { av1Args, h264Args, SEGMENT_SEC, type VideoEncodeSettings } from "./codecs.ts";
+import { readInit, readSegmentTiming } from "./mp4.ts";
+import {
+  type AudioTrackFiles,
+  INIT_FILE,
+  SEGMENT_PATTERN,
+  type Segment,
+  type TextTrackFiles,
+  type VideoTrack,
+} from "./tracks.ts";
+
+export interface RenditionPlan {
+  id: string;
+  codec: VideoCodec;
+  width: number;
+  height: number;
+  crf: number;
+  targetBitrateBps: number;
+}
+
+/**
+ * Capped VBR: the encoder spends what the CRF asks, up to 1.5x the target over a buffer of
+ * two seconds at the target rate, so no segment much exceeds its share and BANDWIDTH stays
+ * honest (the cap ratio Apple's and Netflix's capped-CRF write-ups use is 1.5 to 2).
+ */
+export const CAP_RATIO = 1.5;
+
+export function encodeSettings(plan: RenditionPlan, frameRate: number): VideoEncodeSettings {
+  return {
+    crf: plan.crf,
+    frameRate,
+    maxrateBps: Math.round(plan.targetBitrateBps * CAP_RATIO),
+    bufferBits: Math.round(plan.targetBitrateBps * SEGMENT_SEC),
+  };
+}
+
+const AUDIO_BITRATE = "128k";
+const AUDIO_RATE = 48_000;
+
+const LANGUAGE_NAMES: Record<string, string> = {
+  en: "English",
+  es: "Español",
+  fr: "Français",
+  de: "Deutsch",
+  it: "Italiano",
+  pt: "Português",
+  ja: "日本語",
+  ko: "한국어",
+  zh: "中文",
+  ru: "Русский",
+  nl: "Nederlands",
+  und: "Unknown",
+};
+
+export function languageName(tag: string, title?: string): string {
+  return title?.trim() || LANGUAGE_NAMES[tag] || tag;
+}
+
+function hlsOutput(dir: string): string[] {
+  return [
+    "-f",
+    "hls",
+    "-hls_segment_type",
+    "fmp4",
+    "-hls_time",
+    String(SEGMENT_SEC),
+    "-hls_playlist_type",
+    "vod",
+    "-hls_fmp4_init_filename",
+    INIT_FILE,
+    "-hls_segment_filename",
+    path.join(dir, SEGMENT_PATTERN),
+    path.join(dir, "ffmpeg.m3u8"),
+  ];
+}
+
+export interface EncodeInput {
+  source: SourceInfo;
+  renditions: RenditionPlan[];
+  /** The title's staging folder; tracks land in `video/<id>`, `audio/<lang>`, `text/<lang>.vtt`. */
+  titleDir: string;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface EncodedFiles {
+  video: Omit<VideoTrack, "quality">[];
+  audio: AudioTrackFiles[];
+  text: TextTrackFiles[];
+}
+
+export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles> {
+  const { source, renditions, titleDir, signal } = input;
+  const args = ["-i", source.file];
+  const splits = renditions.map((_, i) => `[v${i}]`).join("");
+  const graph = [`[0:v:0]split=${renditions.length}${splits}`];
+  for (const [i, r] of renditions.entries()) {
+    graph.push(`[v${i}]scale=${r.width}:${r.height}:flags=lanczos,setsar=1[o${i}]`);
+  }
+  args.push("-filter_complex", graph.join(";"));
+
+  for (const [i, r] of renditions.entries()) {
+    const dir = path.join(titleDir, "video", r.id);
+    await mkdir(dir, { recursive: true });
+    const settings = encodeSettings(r, source.frameRate);
+    args.push(
+      "-map",
+      `[o${i}]`,
+      ...(r.codec === "av1" ? av1Args(settings) : h264Args(settings)),
+      ...hlsOutput(dir),
+    );
+  }
+
+  const audio = source.audio.map((stream, i) => {
+    const sameLanguageBefore = source.audio
+      .slice(0, i)
+      .filter((a) => a.language === stream.language).length;
+    const id =
+      sameLanguageBefore > 0 ? `${stream.language}-${sameLanguageBefore + 1}` : stream.language;
+    return { stream, id: `audio-${id}`, dir: `audio/${id}` };
+  });
+  for (const a of audio) {
+    await mkdir(path.join(titleDir, a.dir), { recursive: true });
+    args.push(
+      "-map",
+      `0:${a.stream.index}`,
+      "-c:a",
+      "aac",
+      "-b:a",
+      AUDIO_BITRATE,
+      "-ac",
+      "2",
+      "-ar",
+      String(AUDIO_RATE),
+    );
+    args.push(...hlsOutput(path.join(titleDir, a.dir)));
+  }
+
+  const text: TextTrackFiles[] = [];
+  if (source.subtitles.length > 0) await mkdir(path.join(titleDir, "text"), { recursive: true });
+  for (const [i, s] of source.subtitles.entries()) {
+    const sameLanguageBefore = source.subtitles
+      .slice(0, i)
+      .filter((t) => t.language === s.language).length;
+    const id = sameLanguageBefore > 0 ? `${s.language}-${sameLanguageBefore + 1}` : s.language;
+    const vtt = `text/${id}.vtt`;
+    args.push("-map", `0:${s.index}`, "-c:s", "webvtt", "-f", "webvtt", path.join(titleDir, vtt));
+    text.push({
+      id: `text-${id}`,
+      language: s.language,
+      name: languageName(s.language, s.title),
+      vtt,
+      default: false,
+    });
+  }
+
+  await ffmpeg(args, {
+    signal,
+    onProgress: (sec) => input.onProgress?.(Math.min(1, sec / source.durationSec)),
+  });
+
+  const video = await Promise.all(
+    renditions.map(async (r) => {
+      const dir = `video/${r.id}`;
+      const track = await readTrack(titleDir, dir);
+      return {
+        kind: "video" as const,
+        id: r.id,
+        dir,
+        codec: r.codec,
+        width: r.width,
+        height: r.height,
+        frameRate: source.frameRate,
+        targetBitrateBps: r.targetBitrateBps,
+        ...track,
+      };
+    }),
+  );
+  const audioTracks = await Promise.all(
+    audio.map(async (a, i) => ({
+      kind: "audio" as const,
+      id: a.id,
+      dir: a.dir,
+      language: a.stream.language,
+      name: languageName(a.stream.language, a.stream.title),
+      channels: 2,
+      sampleRate: AUDIO_RATE,
+      default: i === 0,
+      ...(await readTrack(titleDir, a.dir)),
+    })),
+  );
+  return { video, audio: audioTracks, text };
+}
+
+/** Codecs, timescale and segment list of a track folder written by the HLS muxer. */
+async function readTrack(
+  titleDir: string,
+  dir: string,
+): Promise<{ codecs: string; timescale: number; segments: Segment[] }> {
+  const full = path.join(titleDir, dir);
+  const init = readInit(await readFile(path.join(full, INIT_FILE)));
+  const names = (await readdir(full)).filter((n) => /^seg_\d+\.m4s$/.test(n)).sort();
+  if (names.length === 0) throw new Error(`${dir}: ffmpeg wrote no segments`);
+  const segments = await Promise.all(
+    names.map(async (file) => {
+      const bytes = await readFile(path.join(full, file));
+      return {
+        file,
+        sizeBytes: bytes.length,
+        ...readSegmentTiming(bytes, init.defaultSampleDuration),
+      };
+    }),
+  );
+  // ffmpeg's own playlist is replaced by ours; leaving it would offer two versions of the truth.
+  await rm(path.join(full, "ffmpeg.m3u8"), { force: true });
+  return { codecs: init.codecs, timescale: init.timescale, segments };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the whole demo. Builds (or updates) the demo catalog, then serves it from the
+ * origin and starts the app, and stops everything on Ctrl-C.
+ *
+ * `--e2e` builds a small catalog from a generated test clip instead (the Playwright suite's
+ * servers); `--catalog`, `--origin-port` and `--app-port` move things elsewhere.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createServer } from "vite";
+import { makeTestClip } from "../encoder/demo/test-clip.ts";
+import { startOrigin } from "../mock-server/main.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const { values } = parseArgs({
+  options: {
+    e2e: { type: "boolean" },
+    catalog: { type: "string" },
+    "origin-port": { type: "string" },
+    "app-port": { type: "string" },
+    "skip-encode": { type: "boolean" },
+  },
+});
+
+function encode(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "encoder/cli.ts"), ...args],
+      {
+        cwd: ROOT,
+        stdio: "inherit",
+        env: { SVT_LOG: "1", ...process.env },
+      },
+    );
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+const catalogDir = path.resolve(
+  ROOT,
+  values.catalog ?? (values.e2e ? "test-results/e2e-catalog" : "catalog"),
+);
+const originPort = Number(values["origin-port"] ?? (values.e2e ? 18080 : 8080));
+const appPort = Number(values["app-port"] ?? (values.e2e ? 15173 : 5173));
+
+if (!values["skip-encode"]) {
+  const args = ["--out", catalogDir];
+  if (values.e2e) {
+    const sources = path.join(ROOT, ".cache/e2e-sources");
+    await mkdir(sources, { recursive: true });
+    const clip = path.join(sources, "e2e-clip.mkv");
+    if (!existsSync(clip)) await makeTestClip(clip, { durationSec: 12 });
+    args.push(clip);
+  }
+  const code = await encode(args);
+  // 1 means some inputs failed but the rest are in the catalog: still worth serving.
+  if (code !== 0 && code !== 1) process.exit(code);
+}
+
+const origin = await startOrigin(catalogDir, originPort);
+process.env.VITE_ORIGIN_URL = origin.address;
+const vite = await createServer({
+  root: ROOT,
+  server: { port: appPort, strictPort: true, host: "127.0.0.1" },
+});
+await vite.listen();
+console.log(`\norigin: ${origin.address} (catalog ${catalogDir})`);
+console.log(`app:    http://127.0.0.1:${appPort}/   <- open this\n`);
+
+const stop = async () => {
+  await Promise.allSettled([vite.close(), origin.app.close()]);
+  process.exit(0);
+};
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());
