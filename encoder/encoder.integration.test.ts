@@ -105,8 +105,13 @@ describe("npm run encode", () => {
     expect(title.name).toBe("Test Clip");
     expect(title.renditions.filter((r) => r.codec === "h264").length).toBeGreaterThanOrEqual(2);
     expect(title.audio.map((a) => a.language)).toEqual(["en", "es"]);
+    expect(title.audio.map((a) => a.codecs)).toEqual(["mp4a.40.2", "mp4a.40.2"]);
     expect(title.subtitles.map((s) => s.language)).toEqual(["en"]);
     for (const r of title.renditions) {
+      // Codecs strings read from the init segments: H.264 High profile, AV1 Main 8-bit.
+      expect(r.codecs).toMatch(
+        r.codec === "h264" ? /^avc1\.64[0-9a-f]{4}$/ : /^av01\.0\.\d{2}M\.08$/,
+      );
       expect(r.peakBitrateBps).toBeGreaterThanOrEqual(r.averageBitrateBps);
       expect(r.quality.metric).toBe(title.encoding.metric);
     }

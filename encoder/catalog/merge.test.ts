@@ -17,7 +17,15 @@ function title(id: string, episode?: { seriesId: string; season: number; episode
     path: `titles/${id}--abc`,
     manifests: { hls: at("master.m3u8"), dash: at("manifest.mpd") },
     artwork: { poster: at("art/poster.jpg"), backdrop: at("art/backdrop.jpg") },
-    thumbnails: { vtt: at("t.vtt"), intervalSec: 2, width: 160, height: 90, columns: 5, rows: 5, sprites: [at("s.jpg")] },
+    thumbnails: {
+      vtt: at("t.vtt"),
+      intervalSec: 2,
+      width: 160,
+      height: 90,
+      columns: 5,
+      rows: 5,
+      sprites: [at("s.jpg")],
+    },
     renditions: [
       {
         id: "h264-360p-300k",
@@ -35,7 +43,13 @@ function title(id: string, episode?: { seriesId: string; season: number; episode
     ],
     audio: [],
     subtitles: [],
-    encoding: { metric: "ssim", bdRatePercent: -20, report: at("report.md"), inputHash: "0123456789abcdef", encodedAt: new Date(0).toISOString() },
+    encoding: {
+      metric: "ssim",
+      bdRatePercent: -20,
+      report: at("report.md"),
+      inputHash: "0123456789abcdef",
+      encodedAt: new Date(0).toISOString(),
+    },
   };
 }
 
@@ -60,20 +74,36 @@ describe("withTitle", () => {
     let catalog = emptyCatalog();
     catalog = withTitle(catalog, title("e3", { seriesId: "show", season: 1, episode: 3 }), series);
     catalog = withTitle(catalog, title("e1", { seriesId: "show", season: 1, episode: 1 }), series);
-    catalog = withTitle(catalog, title("e2", { seriesId: "show", season: 1, episode: 2 }), undefined);
+    catalog = withTitle(
+      catalog,
+      title("e2", { seriesId: "show", season: 1, episode: 2 }),
+      undefined,
+    );
     expect(catalog.series).toHaveLength(1);
     expect(catalog.series[0]!.seasons).toEqual([{ number: 1, episodeIds: ["e1", "e2", "e3"] }]);
   });
 
   it("moves an episode that changed season, and drops emptied seasons", () => {
-    let catalog = withTitle(emptyCatalog(), title("e1", { seriesId: "show", season: 1, episode: 1 }), series);
-    catalog = withTitle(catalog, title("e1", { seriesId: "show", season: 2, episode: 1 }), undefined);
+    let catalog = withTitle(
+      emptyCatalog(),
+      title("e1", { seriesId: "show", season: 1, episode: 1 }),
+      series,
+    );
+    catalog = withTitle(
+      catalog,
+      title("e1", { seriesId: "show", season: 2, episode: 1 }),
+      undefined,
+    );
     expect(catalog.series[0]!.seasons).toEqual([{ number: 2, episodeIds: ["e1"] }]);
   });
 
   it("refuses an episode of a series nobody described", () => {
-    expect(() => withTitle(emptyCatalog(), title("e1", { seriesId: "ghost", season: 1, episode: 1 }), undefined)).toThrow(
-      /unknown series "ghost"/,
-    );
+    expect(() =>
+      withTitle(
+        emptyCatalog(),
+        title("e1", { seriesId: "ghost", season: 1, episode: 1 }),
+        undefined,
+      ),
+    ).toThrow(/unknown series "ghost"/);
   });
 });

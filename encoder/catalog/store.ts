@@ -7,10 +7,17 @@
  * - a crash or Ctrl-C at any point leaves the old document naming old, complete folders,
  *   and the next run sweeps `.staging/` and any folder the document does not name.
  */
-import { open, readdir, readFile, rename, rm, writeFile, mkdir } from "node:fs/promises";
+
 import { existsSync } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, emptyCatalog, parseCatalog, type Title, type TitleInfo } from "../../src/schemas/catalog.ts";
+import {
+  type Catalog,
+  emptyCatalog,
+  parseCatalog,
+  type Title,
+  type TitleInfo,
+} from "../../src/schemas/catalog.ts";
 import { EncoderError } from "../errors.ts";
 import { withTitle } from "./merge.ts";
 
@@ -40,12 +47,16 @@ export class CatalogStore {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         const pid = Number(await readFile(lockFile, "utf8").catch(() => "0"));
         if (pid > 0 && pid !== process.pid && isAlive(pid)) {
-          throw new EncoderError(`${this.root}: another encoder (pid ${pid}) is writing this catalog; wait for it or stop it`);
+          throw new EncoderError(
+            `${this.root}: another encoder (pid ${pid}) is writing this catalog; wait for it or stop it`,
+          );
         }
         await rm(lockFile, { force: true }); // left by a run that died
       }
     }
-    throw new EncoderError(`${lockFile}: cannot take the lock; delete the file if no encoder is running`);
+    throw new EncoderError(
+      `${lockFile}: cannot take the lock; delete the file if no encoder is running`,
+    );
   }
 
   async read(): Promise<Catalog> {
@@ -75,11 +86,19 @@ export class CatalogStore {
   /** True when the catalog already holds this title encoded from these exact inputs. */
   isCurrent(catalog: Catalog, id: string, inputHash: string): boolean {
     const title = catalog.titles.find((t) => t.id === id);
-    return !!title && title.encoding.inputHash === inputHash && existsSync(path.join(this.root, title.path));
+    return (
+      !!title &&
+      title.encoding.inputHash === inputHash &&
+      existsSync(path.join(this.root, title.path))
+    );
   }
 
   /** Move a finished staging folder into place and name it in the catalog, atomically. */
-  async publish(title: Title, series: (TitleInfo & { id: string }) | undefined, stagingDir: string): Promise<void> {
+  async publish(
+    title: Title,
+    series: (TitleInfo & { id: string }) | undefined,
+    stagingDir: string,
+  ): Promise<void> {
     const before = await this.read();
     const next = withTitle(before, title, series); // throws before anything moves
     const finalDir = path.join(this.root, title.path);
@@ -88,11 +107,16 @@ export class CatalogStore {
     await rename(stagingDir, finalDir);
     await this.write(next);
     const old = before.titles.find((t) => t.id === title.id);
-    if (old && old.path !== title.path) await rm(path.join(this.root, old.path), { recursive: true, force: true });
+    if (old && old.path !== title.path)
+      await rm(path.join(this.root, old.path), { recursive: true, force: true });
   }
 
   /** Metadata changed but the media did not: update the document only. */
-  async updateInfo(id: string, update: Partial<Title>, series: (TitleInfo & { id: string }) | undefined): Promise<void> {
+  async updateInfo(
+    id: string,
+    update: Partial<Title>,
+    series: (TitleInfo & { id: string }) | undefined,
+  ): Promise<void> {
     const catalog = await this.read();
     const title = catalog.titles.find((t) => t.id === id);
     if (!title) return;
@@ -115,10 +139,12 @@ export class CatalogStore {
     const named = new Set(catalog.titles.map((t) => t.path));
     const dirs = await readdir(path.join(this.root, TITLES)).catch(() => [] as string[]);
     for (const dir of dirs) {
-      if (!named.has(`${TITLES}/${dir}`)) await rm(path.join(this.root, TITLES, dir), { recursive: true, force: true });
+      if (!named.has(`${TITLES}/${dir}`))
+        await rm(path.join(this.root, TITLES, dir), { recursive: true, force: true });
     }
     for (const entry of await readdir(this.root).catch(() => [] as string[])) {
-      if (entry.startsWith(`${CATALOG_FILE}.tmp-`)) await rm(path.join(this.root, entry), { force: true });
+      if (entry.startsWith(`${CATALOG_FILE}.tmp-`))
+        await rm(path.join(this.root, entry), { force: true });
     }
   }
 }

@@ -4,13 +4,17 @@ import { fetchCatalog, originUrl } from "../../lib/api.ts";
 import type { Catalog, Title } from "../../schemas/catalog.ts";
 import { TitleDetails } from "./TitleDetails.tsx";
 
-type Load = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; catalog: Catalog };
+type Load =
+  | { state: "loading" }
+  | { state: "error"; message: string }
+  | { state: "ready"; catalog: Catalog };
 
 export function CatalogPage() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [selected, setSelected] = useState<Title | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger.
   useEffect(() => {
     const controller = new AbortController();
     setLoad({ state: "loading" });

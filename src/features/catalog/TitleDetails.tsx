@@ -18,7 +18,8 @@ export function TitleDetails({ title, onClose }: { title: Title; onClose: () => 
       <HlsVideo src={originUrl(title.manifests.hls)} poster={originUrl(title.artwork.backdrop)} />
       <p>{title.synopsis}</p>
       <p className="card-meta">
-        {title.year} · {Math.round(title.durationSec)} s · {title.genres.join(", ")} · {title.tags.mood.join(", ")}
+        {title.year} · {Math.round(title.durationSec)} s · {title.genres.join(", ")} ·{" "}
+        {title.tags.mood.join(", ")}
       </p>
       <h3>
         Encoding ladder{" "}
