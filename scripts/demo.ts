@@ -42,7 +42,7 @@ function encode(args: string[]): Promise<number> {
 
 const catalogDir = path.resolve(
   ROOT,
-  values.catalog ?? (values.e2e ? "test-results/e2e-catalog" : "catalog"),
+  values.catalog ?? (values.e2e ? ".cache/e2e-catalog" : "catalog"),
 );
 const originPort = Number(values["origin-port"] ?? (values.e2e ? 18080 : 8080));
 const appPort = Number(values["app-port"] ?? (values.e2e ? 15173 : 5173));
