@@ -55,9 +55,9 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
     index: false,
     setHeaders(res, filePath) {
       const type = MEDIA_TYPES[path.extname(filePath)];
-      if (type) res.header("content-type", type);
+      if (type) res.setHeader("content-type", type);
       // Published title folders are content-addressed (id--hash): their files never change.
-      res.header("cache-control", "public, max-age=31536000, immutable");
+      res.setHeader("cache-control", "public, max-age=31536000, immutable");
     },
   });
   return app;
