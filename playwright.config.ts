@@ -12,7 +12,14 @@ export default defineConfig({
   timeout: 60_000,
   retries: process.env.CI ? 1 : 0,
   workers: 1,
-  reporter: process.env.CI ? "list" : [["list"], ["html", { open: "never" }]],
+  // The JSON report feeds the closing "N passed, N failed" line of `npm test`.
+  reporter: process.env.CI
+    ? [["list"], ["json", { outputFile: ".cache/test-reports/playwright.json" }]]
+    : [
+        ["list"],
+        ["json", { outputFile: ".cache/test-reports/playwright.json" }],
+        ["html", { open: "never" }],
+      ],
   use: {
     baseURL: "http://127.0.0.1:15173",
     trace: "retain-on-failure",

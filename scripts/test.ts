@@ -4,7 +4,7 @@
  * Checks first that ffmpeg and Chromium are there, and says how to get them if not.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -31,12 +31,47 @@ if (problems.length > 0) {
   process.exit(2);
 }
 
+const VITEST_REPORT = ".cache/test-reports/vitest.json";
+const PLAYWRIGHT_REPORT = ".cache/test-reports/playwright.json";
+
 const steps: [name: string, command: string, args: string[]][] = [
   ["format and lint", "npx", ["biome", "check", "."]],
   ["types", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]],
-  ["unit and integration", "npx", ["vitest", "run"]],
+  [
+    "unit and integration",
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${VITEST_REPORT}`,
+    ],
+  ],
   ["browser (Playwright)", "npx", ["playwright", "test"]],
 ];
+
+/** Passed and failed counts from both runners' JSON reports, for one closing line. */
+function totals(): { passed: number; failed: number } {
+  let passed = 0;
+  let failed = 0;
+  try {
+    const v = JSON.parse(readFileSync(VITEST_REPORT, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+    };
+    passed += v.numPassedTests;
+    failed += v.numFailedTests;
+  } catch {}
+  try {
+    const p = JSON.parse(readFileSync(PLAYWRIGHT_REPORT, "utf8")) as {
+      stats: { expected: number; unexpected: number; flaky: number };
+    };
+    passed += p.stats.expected + p.stats.flaky;
+    failed += p.stats.unexpected;
+  } catch {}
+  return { passed, failed };
+}
 
 for (const [name, command, args] of steps) {
   const started = Date.now();
@@ -48,7 +83,11 @@ for (const [name, command, args] of steps) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`\n=== ${name} failed after ${seconds} s`);
+    const { passed, failed } = totals();
+    console.log(`tests: ${passed} passed, ${Math.max(failed, 1)} failed`);
     process.exit(result.status ?? 1);
   }
   console.log(`=== ${name} passed in ${seconds} s`);
 }
+const { passed, failed } = totals();
+console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -16,7 +16,7 @@ import type { SourceInfo } from "../ffmpeg/probe.ts";
 import { ffmpeg } from "../ffmpeg/run.ts";
 import type { RatePoint } from "../ladder/hull.ts";
 import { frameSizeFor, TRIAL_HEIGHTS } from "../ladder/reference.ts";
-import { h264Args, X264_TRIAL_PRESET } from "../package/codecs.ts";
+import { h264Args } from "../package/codecs.ts";
 import { scoreAgainstReference } from "./score.ts";
 
 export interface TrialOptions {
@@ -155,7 +155,7 @@ export async function runTrials(
           encodeArgs.push(
             "-map",
             `[s${i}]`,
-            ...h264Args({ crf: o.crf, frameRate: source.frameRate }, X264_TRIAL_PRESET),
+            ...h264Args({ crf: o.crf, frameRate: source.frameRate }),
             "-an",
             o.file,
           );

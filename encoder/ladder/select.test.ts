@@ -90,3 +90,19 @@ describe("findTopBitrate", () => {
     expect(top).toBeLessThan(2_000_000);
   });
 });
+
+describe("selectLadder with a clamped CRF", () => {
+  it("does not repeat an encode when two targets clamp to the same CRF", () => {
+    // One resolution whose cheapest trial is far above the bottom target: CRF clamps at 51.
+    const points: RatePoint[] = [45, 37, 29, 21].map((crf, i) => ({
+      width: 416,
+      height: 234,
+      crf,
+      bitrateBps: 2_000_000 * 2 ** i,
+      quality: 10 + i * 10,
+    }));
+    const ladder = selectLadder(points, (q) => q);
+    const keys = ladder.map((r) => `${r.height}@${r.crf}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

@@ -117,6 +117,9 @@ export function selectLadder(
     const crf = Math.round(Math.min(crfMax, Math.max(crfMin, crfAt(curve, target))) * 10) / 10;
     const { width, height } = curve[0]!;
     minHeight = height;
+    // Two targets can land on the same encode (a CRF clamped at the encoder's limit): keep one.
+    const previous = rungs[rungs.length - 1];
+    if (previous && previous.height === height && previous.crf === crf) continue;
     rungs.push({
       width,
       height,

@@ -18,17 +18,14 @@ export interface VideoEncodeSettings {
 /** The x264 preset for final H.264 encodes: the fastest that keeps CABAC and a useful motion search. */
 export const X264_PRESET = "veryfast";
 
-/**
- * Trial encodes use the next faster preset: about 1.6x quicker here, which is what keeps the
- * demo catalog within its time budget. The trials only have to rank resolutions and place
- * CRFs; the final encodes' quality is measured, not taken from the trials.
- */
-export const X264_TRIAL_PRESET = "superfast";
-
 function keyframeInterval(frameRate: number): number {
   return Math.max(1, Math.round(frameRate * SEGMENT_SEC));
 }
 
+/**
+ * Trials and final encodes share the preset: a faster preset for the trials was tried and
+ * predicted bitrates badly (on grain, 10x off), which broke the ladder.
+ */
 export function h264Args(s: VideoEncodeSettings, preset = X264_PRESET): string[] {
   const gop = keyframeInterval(s.frameRate);
   const args = ["-c:v", "libx264", "-preset", preset, "-crf", String(s.crf), "-pix_fmt", "yuv420p"];
