@@ -106,10 +106,7 @@ async function main(argv: string[]): Promise<number> {
     if (files.length === 0) {
       files = await generateDemoSources(path.resolve(".cache/demo-sources"), caps, {
         signal: controller.signal,
-        onProgress: (done, total, id) =>
-          progress.line(
-            done < total ? `making demo source ${done + 1}/${total}: ${id}` : `demo sources ready`,
-          ),
+        onProgress: (done, total, id) => progress.line(`demo source ${done}/${total} ready: ${id}`),
       });
     }
     const settings = settingsHash(caps);

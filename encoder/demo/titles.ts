@@ -48,7 +48,7 @@ function episode(
     id: `cellular-s1e${n}`,
     width: 1280,
     height: 720,
-    durationSec: 12,
+    durationSec: 10,
     video: `cellauto=s=320x180:rule=${rule}:r=${FPS}:random_fill_ratio=0.5:seed=${n},scale=1280:720:flags=neighbor`,
     lines,
     metadata: {
@@ -64,7 +64,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     id: "paper-lanterns",
     width: 1920,
     height: 1080,
-    durationSec: 18,
+    durationSec: 16,
     // A slow Game of Life in flat colours, held four frames a step: cel animation's flat fills.
     video: `life=s=240x135:r=6:mold=8:ratio=0.35:life_color=#f4b860:death_color=#1d2d50:seed=7,fps=${FPS},scale=1920:1080:flags=neighbor`,
     lines: [
@@ -90,7 +90,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     id: "the-quiet-interview",
     width: 1920,
     height: 1080,
-    durationSec: 18,
+    durationSec: 16,
     // A textured wall, a head and shoulders that barely move, a slowly swaying camera.
     video:
       `gradients=s=480x270:r=${FPS}:c0=0x2b3a55:c1=0x5b4a4a:nb_colors=2:seed=3,noise=alls=2,` +
@@ -122,7 +122,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     id: "fractal-dive",
     width: 1280,
     height: 720,
-    durationSec: 18,
+    durationSec: 16,
     // One deep fractal frame, spun faster and faster: every pixel moves every frame.
     video:
       "mandelbrot=s=1600x1600:r=24:start_x=-0.7436438870:start_y=0.1318259042:start_scale=0.02:maxiter=300," +
@@ -142,7 +142,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
       info: {
         name: "Fractal Dive",
         synopsis:
-          "A pilot falls into an infinite coastline and has eighteen seconds to find the way out.",
+          "A pilot falls into an infinite coastline and has sixteen seconds to find the way out.",
         year: 2025,
         genres: ["Science Fiction", "Adventure"],
         tags: { mood: ["tense", "dazzling"], pace: "fast", themes: ["infinity", "escape"] },
@@ -153,7 +153,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     id: "grain",
     width: 1280,
     height: 720,
-    durationSec: 18,
+    durationSec: 16,
     // Heavy grain over a soft scene, grains two pixels wide as on film: bits the encoder must spend.
     video:
       `gradients=s=640x360:r=${FPS}:speed=0.01:c0=0x3a2f28:c1=0x8a7560:nb_colors=2:seed=11,` +
@@ -182,7 +182,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     id: "signal-run",
     width: 1920,
     height: 1080,
-    durationSec: 18,
+    durationSec: 16,
     // A fast pan over sharp, saturated detail: sport-like motion.
     video: `testsrc2=s=1920x1080:r=${FPS},scroll=horizontal=0.004:vertical=0.001,hue=H=t/2`,
     lines: [
