@@ -1,22 +1,39 @@
-/** Starts the origin on loopback: `tsx mock-server/main.ts [--port N] [--catalog DIR]`. */
+/**
+ * Starts the whole delivery network on loopback: `tsx mock-server/main.ts [--catalog DIR]`.
+ * Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances 8101-8103),
+ * each overridable; Ctrl-C closes every server and frees the ports.
+ */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildOrigin } from "./origin.ts";
+import { type Network, startNetwork } from "./network.ts";
 
-export async function startOrigin(catalogDir: string, port: number, host = "127.0.0.1") {
-  const app = await buildOrigin({ catalogDir });
-  const address = await app.listen({ port, host });
-  return { app, address };
+export const DEMO_PORTS = {
+  origin: 8080,
+  steering: 8081,
+  admin: 8082,
+  appliances: [8101, 8102, 8103],
+};
+
+export async function startDemoNetwork(catalogDir: string, ports = DEMO_PORTS): Promise<Network> {
+  return startNetwork({ catalogDir, ports, fillWindow: { everySec: 60, top: 3 } });
+}
+
+export function describeNetwork(network: Network): string {
+  const lines = [
+    `origin:     ${network.urls.origin}`,
+    `steering:   ${network.urls.steering}steering/<title-id>`,
+    `admin API:  ${network.urls.admin}admin/state`,
+    ...Object.entries(network.urls.appliances).map(([id, url]) => `appliance:  ${url} (${id})`),
+  ];
+  return lines.join("\n");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: { port: { type: "string" }, catalog: { type: "string" } },
-  });
-  const port = Number(values.port ?? process.env.ORIGIN_PORT ?? 8080);
+  const { values } = parseArgs({ options: { catalog: { type: "string" } } });
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
-  const { app, address } = await startOrigin(catalogDir, port);
-  console.log(`origin: ${address} serving ${catalogDir}`);
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => void app.close().then(() => process.exit(0)));
+  const network = await startDemoNetwork(catalogDir);
+  console.log(describeNetwork(network));
+  const stop = () => void network.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }

@@ -1,14 +1,15 @@
 /**
- * The origin: serves the published catalog (the document, and every title's manifests,
- * segments, text tracks, thumbnails and artwork) with byte ranges, ETags and CORS. Built as a
- * fastify app factory, so tests can start it on any port; `listen` happens in `main.ts`.
+ * The origin: serves the published catalog (every title's manifests, segments, text tracks,
+ * thumbnails and artwork) with byte ranges, ETags and CORS, and the catalog API (the document,
+ * one title, search). A fastify app factory; `listen` happens in `network.ts`.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance } from "fastify";
-import { parseCatalog } from "../src/schemas/catalog.ts";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import { z } from "zod";
+import { searchCatalog } from "./catalog/search.ts";
+import { PublishedCatalog } from "./catalog/store.ts";
 
 export interface OriginOptions {
   catalogDir: string;
@@ -16,31 +17,84 @@ export interface OriginOptions {
 }
 
 /** MIME types the players insist on; `send` does not know the streaming ones. */
-const MEDIA_TYPES: Record<string, string> = {
+export const MEDIA_TYPES: Record<string, string> = {
   ".m3u8": "application/vnd.apple.mpegurl",
   ".mpd": "application/dash+xml",
   ".m4s": "video/iso.segment",
   ".mp4": "video/mp4",
   ".vtt": "text/vtt; charset=utf-8",
+  ".jpg": "image/jpeg",
+  ".json": "application/json",
+  ".md": "text/markdown; charset=utf-8",
 };
 
+const SearchParams = z.object({
+  q: z.string().max(200).optional(),
+  tag: z.union([z.string().max(100), z.array(z.string().max(100)).max(20)]).optional(),
+});
+
+function catalogUnavailable(reply: FastifyReply, error: unknown) {
+  const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+  return reply.code(missing ? 503 : 500).send({
+    error: missing ? "no catalog yet: run `npm run encode` first" : (error as Error).message,
+  });
+}
+
 export async function buildOrigin(options: OriginOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, maxParamLength: 200 });
+  const catalog = new PublishedCatalog(options.catalogDir);
   await app.register(cors, {
     origin: true,
     exposedHeaders: ["Content-Length", "Content-Range", "ETag"],
   });
 
-  // The catalog document, validated on every read so a broken file is a clear 500, not a broken app.
   app.get("/catalog.json", async (_request, reply) => {
     try {
-      const text = await readFile(path.join(options.catalogDir, "catalog.json"), "utf8");
-      return reply.header("cache-control", "no-cache").send(parseCatalog(JSON.parse(text)));
+      return reply.header("cache-control", "no-cache").send(await catalog.read());
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-      return reply.code(missing ? 404 : 500).send({
-        error: missing ? "no catalog yet: run `npm run encode` first" : (error as Error).message,
-      });
+      return catalogUnavailable(reply, error);
+    }
+  });
+  app.get("/api/catalog", async (_request, reply) => {
+    try {
+      return reply.header("cache-control", "no-cache").send(await catalog.read());
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  });
+  app.get<{ Params: { id: string } }>("/api/titles/:id", async (request, reply) => {
+    try {
+      const title = (await catalog.read()).titles.find((t) => t.id === request.params.id);
+      return title
+        ? reply.send(title)
+        : reply.code(404).send({ error: `no title "${request.params.id}"`, field: "id" });
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  });
+  app.get<{ Params: { id: string } }>("/api/titles/:id/files", async (request, reply) => {
+    try {
+      const files = await catalog.titleFiles(request.params.id);
+      return files
+        ? reply.send(files)
+        : reply.code(404).send({ error: `no title "${request.params.id}"`, field: "id" });
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  });
+  app.get("/api/search", async (request, reply) => {
+    const parsed = SearchParams.safeParse(request.query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply
+        .code(400)
+        .send({ error: issue?.message ?? "bad query", field: issue?.path.join(".") });
+    }
+    const tags = parsed.data.tag === undefined ? [] : [parsed.data.tag].flat();
+    try {
+      return reply.send(searchCatalog(await catalog.read(), { text: parsed.data.q, tags }));
+    } catch (error) {
+      return catalogUnavailable(reply, error);
     }
   });
 

@@ -2,8 +2,8 @@
  * `npm start`: the whole demo. Builds (or updates) the demo catalog, then serves it from the
  * origin and starts the app, and stops everything on Ctrl-C.
  *
- * `--e2e` builds a small catalog from a generated test clip instead (the Playwright suite's
- * servers); `--catalog`, `--origin-port` and `--app-port` move things elsewhere.
+ * `--e2e` builds a small catalog from a generated test clip instead and uses ports 10000 higher
+ * (the Playwright suite's servers); `--catalog` and `--app-port` move things elsewhere.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,14 +12,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createServer } from "vite";
 import { makeTestClip } from "../encoder/demo/test-clip.ts";
-import { startOrigin } from "../mock-server/main.ts";
+import { DEMO_PORTS, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: {
     e2e: { type: "boolean" },
     catalog: { type: "string" },
-    "origin-port": { type: "string" },
     "app-port": { type: "string" },
     "skip-encode": { type: "boolean" },
   },
@@ -44,7 +43,10 @@ const catalogDir = path.resolve(
   ROOT,
   values.catalog ?? (values.e2e ? ".cache/e2e-catalog" : "catalog"),
 );
-const originPort = Number(values["origin-port"] ?? (values.e2e ? 18080 : 8080));
+/** The e2e servers sit 10000 above the demo's, so both can run at once. */
+const ports = values.e2e
+  ? { origin: 18080, steering: 18081, admin: 18082, appliances: [18101, 18102, 18103] }
+  : DEMO_PORTS;
 const appPort = Number(values["app-port"] ?? (values.e2e ? 15173 : 5173));
 
 if (!values["skip-encode"]) {
@@ -61,18 +63,20 @@ if (!values["skip-encode"]) {
   if (code !== 0 && code !== 1) process.exit(code);
 }
 
-const origin = await startOrigin(catalogDir, originPort);
-process.env.VITE_ORIGIN_URL = origin.address;
+const network = await startDemoNetwork(catalogDir, ports);
+process.env.VITE_ORIGIN_URL = network.urls.origin.replace(/\/$/, "");
+process.env.VITE_STEERING_URL = network.urls.steering.replace(/\/$/, "");
+process.env.VITE_ADMIN_URL = network.urls.admin.replace(/\/$/, "");
 const vite = await createServer({
   root: ROOT,
   server: { port: appPort, strictPort: true, host: "127.0.0.1" },
 });
 await vite.listen();
-console.log(`\norigin: ${origin.address} (catalog ${catalogDir})`);
-console.log(`app:    http://127.0.0.1:${appPort}/   <- open this\n`);
+console.log(`\n${describeNetwork(network)}\ncatalog:    ${catalogDir}`);
+console.log(`app:        http://127.0.0.1:${appPort}/   <- open this\n`);
 
 const stop = async () => {
-  await Promise.allSettled([vite.close(), origin.app.close()]);
+  await Promise.allSettled([vite.close(), network.close()]);
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

@@ -1,0 +1,336 @@
+/**
+ * A cache appliance: its own HTTP server (its own port, so its own origin to the browser)
+ * serving catalog files from its cache, filled from the origin on a miss or ahead of demand,
+ * through per-session bandwidth shaping and the injected faults. It reports health and load to
+ * the steering service by heartbeat.
+ *
+ * The data path is a plain `node:http` handler rather than a fastify app: pacing bytes,
+ * stalling, truncating and refusing connections need the raw response and socket.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApplianceState } from "../../src/schemas/admin.ts";
+import type { ApplianceStatus } from "../../src/schemas/steering.ts";
+import { corrupt, type FaultBook, targetOf } from "../faults/faults.ts";
+import { Listener } from "../net/listener.ts";
+import { MEDIA_TYPES } from "../origin.ts";
+import { Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
+import type { ApplianceCache, CachedObject } from "./cache.ts";
+import { parseRange, safeCatalogPath } from "./request.ts";
+
+export interface ApplianceConfig {
+  id: string;
+  region: string;
+  host: string;
+  /** 0 picks a free port on first start; the same port is reused when the appliance comes back up. */
+  port: number;
+  /** Sessions this appliance is sized for, and its link: the steering service's load factor. */
+  capacitySessions: number;
+  capacityBps: number;
+}
+
+export interface ShapingEntry {
+  spec: ShapingSpec;
+  description: string;
+}
+
+/** A session counts as active this long after its last request (two segment durations and some). */
+const ACTIVE_SESSION_MS = 5_000;
+const THROUGHPUT_WINDOW_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Appliance {
+  private readonly listener: Listener;
+  private shaping: ShapingEntry = {
+    spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
+    description: "unlimited",
+  };
+  private readonly sessionShaping = new Map<string, ShapingEntry>();
+  private readonly pacers = new Map<string, Pacer>();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly requestsByTitle = new Map<string, number>();
+  private counters = { bytesServed: 0, requests: 0, hits: 0, misses: 0 };
+  private throughputSamples: { atMs: number; bytes: number }[] = [];
+  private lastBytesWritten = 0;
+  private sampler: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly config: ApplianceConfig,
+    readonly cache: ApplianceCache,
+    private readonly faults: FaultBook,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.listener = new Listener(
+      (req, res) => {
+        this.handle(req, res).catch((error: unknown) => {
+          if (!res.headersSent) this.json(res, 500, { error: (error as Error).message });
+          else res.destroy();
+        });
+      },
+      config.host,
+      config.port,
+    );
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  get baseUrl(): string {
+    return this.listener.baseUrl;
+  }
+
+  get isUp(): boolean {
+    return this.listener.isUp;
+  }
+
+  async start(): Promise<void> {
+    await this.listener.start();
+    this.sampler ??= setInterval(() => this.sampleThroughput(), 100);
+    this.sampler.unref();
+  }
+
+  /** Refuse connections: close the port and cut every open connection. */
+  async stop(): Promise<void> {
+    await this.listener.stop();
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.sampler);
+    this.sampler = undefined;
+    await this.stop();
+  }
+
+  setShaping(entry: ShapingEntry, session?: string): void {
+    if (session) this.sessionShaping.set(session, entry);
+    else {
+      this.shaping = entry;
+      this.sessionShaping.clear();
+    }
+    for (const [id, pacer] of this.pacers) {
+      if (!session || id === session) pacer.setSpec(this.shapingFor(id).spec.rate);
+    }
+  }
+
+  private shapingFor(session: string): ShapingEntry {
+    return this.sessionShaping.get(session) ?? this.shaping;
+  }
+
+  /** The shaping in force for a session, or the appliance's default. */
+  shapingOf(session?: string): ShapingEntry {
+    return session ? this.shapingFor(session) : this.shaping;
+  }
+
+  reset(): void {
+    this.setShaping({
+      spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
+      description: "unlimited",
+    });
+    this.pacers.clear();
+    this.lastSeen.clear();
+    this.requestsByTitle.clear();
+    this.counters = { bytesServed: 0, requests: 0, hits: 0, misses: 0 };
+    this.cache.clear();
+  }
+
+  /** Requests per title served here: the network sums them to find the most popular titles. */
+  popularity(): Map<string, number> {
+    return new Map(this.requestsByTitle);
+  }
+
+  private sampleThroughput(): void {
+    const written = this.listener.bytesWritten();
+    const delta = Math.max(0, written - this.lastBytesWritten);
+    this.lastBytesWritten = written;
+    const at = this.now();
+    this.throughputSamples.push({ atMs: at, bytes: delta });
+    this.throughputSamples = this.throughputSamples.filter(
+      (s) => at - s.atMs < THROUGHPUT_WINDOW_MS,
+    );
+  }
+
+  throughputBps(): number {
+    const bytes = this.throughputSamples.reduce((sum, s) => sum + s.bytes, 0);
+    return Math.round((bytes * 8 * 1000) / THROUGHPUT_WINDOW_MS);
+  }
+
+  activeSessions(): number {
+    const at = this.now();
+    let active = 0;
+    for (const [session, seen] of this.lastSeen) {
+      if (at - seen < ACTIVE_SESSION_MS) active++;
+      else {
+        this.lastSeen.delete(session);
+        this.pacers.delete(session);
+      }
+    }
+    return active;
+  }
+
+  /** What the steering service needs to rank this appliance. */
+  status(titleTotals: Map<string, number>): ApplianceStatus {
+    const titles: Record<string, number> = {};
+    for (const [title, bytes] of this.cache.titleBytes()) {
+      const total = titleTotals.get(title);
+      if (total) titles[title] = Math.min(1, bytes / total);
+    }
+    return {
+      id: this.id,
+      baseUrl: this.baseUrl,
+      region: this.config.region,
+      healthy: this.isUp,
+      lastHeartbeatMs: this.now(),
+      activeSessions: this.activeSessions(),
+      capacitySessions: this.config.capacitySessions,
+      throughputBps: this.throughputBps(),
+      capacityBps: this.config.capacityBps,
+      titles,
+    };
+  }
+
+  state(titleTotals: Map<string, number>): ApplianceState {
+    const cache = this.cache.snapshot();
+    const lookups = this.counters.hits + this.counters.misses;
+    const sessions: Record<string, string> = {};
+    for (const [id, entry] of this.sessionShaping) sessions[id] = entry.description;
+    return {
+      id: this.id,
+      region: this.config.region,
+      baseUrl: this.baseUrl,
+      up: this.isUp,
+      capacityBytes: this.cache.capacityBytes,
+      usedBytes: cache.usedBytes,
+      shaping: {
+        description: this.shaping.description,
+        latencyMs: this.shaping.spec.latencyMs,
+        sessions,
+      },
+      counters: {
+        ...this.counters,
+        hitRatio: lookups > 0 ? this.counters.hits / lookups : 0,
+        fills: cache.fills,
+        fillBytes: cache.fillBytes,
+        evictions: cache.evictions,
+        activeSessions: this.activeSessions(),
+        throughputBps: this.throughputBps(),
+        faultsInjected: this.faults.injectedBy(this.id),
+      },
+      titles: this.status(titleTotals).titles,
+    };
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader(
+      "access-control-expose-headers",
+      "Content-Length, Content-Range, ETag, X-Cache, X-Appliance",
+    );
+    res.setHeader("x-appliance", this.id);
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        "access-control-allow-methods": "GET, HEAD, OPTIONS",
+        "access-control-allow-headers": "Range, X-Session-Id",
+        "access-control-max-age": "600",
+      });
+      res.end();
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return this.json(res, 405, { error: "only GET and HEAD" });
+    const url = req.url ?? "/";
+    if (url.length > 2048) return this.json(res, 414, { error: "URL too long" });
+    const pathname = url.split("?")[0]!;
+    if (pathname === "/health") return this.json(res, 200, { id: this.id, up: true });
+    const checked = safeCatalogPath(pathname);
+    if ("error" in checked) return this.json(res, checked.status, { error: checked.error });
+    const catalogPath = checked.path;
+
+    const session = sessionOf(req);
+    this.lastSeen.set(session, this.now());
+    this.counters.requests++;
+    const target = targetOf(this.id, catalogPath);
+    if (target.title)
+      this.requestsByTitle.set(target.title, (this.requestsByTitle.get(target.title) ?? 0) + 1);
+    const fault = this.faults.draw(target);
+
+    let object: CachedObject | null | undefined = this.cache.lookup(catalogPath);
+    res.setHeader("x-cache", object ? "HIT" : "MISS");
+    if (object) this.counters.hits++;
+    else {
+      this.counters.misses++;
+      object = await this.cache.fill(catalogPath);
+    }
+    if (!object) return this.json(res, 404, { error: `not in the catalog: ${catalogPath}` });
+
+    const shaping = this.shapingFor(session);
+    const firstByteDelay =
+      shaping.spec.latencyMs + (fault?.type === "slow-first-byte" ? fault.delayMs : 0);
+    if (firstByteDelay > 0) await sleep(firstByteDelay);
+    if (fault?.type === "error")
+      return this.json(res, fault.status, { error: `injected fault ${fault.id}` });
+
+    const range = parseRange(req.headers.range, object.body.length);
+    if (range === "unsatisfiable") {
+      res.writeHead(416, { "content-range": `bytes */${object.body.length}` });
+      res.end();
+      return;
+    }
+    const body = range ? object.body.subarray(range.start, range.end + 1) : object.body;
+    res.writeHead(range ? 206 : 200, {
+      "content-type": object.contentType,
+      "content-length": body.length,
+      etag: object.etag,
+      "accept-ranges": "bytes",
+      "cache-control": "public, max-age=31536000, immutable",
+      ...(range
+        ? { "content-range": `bytes ${range.start}-${range.end}/${object.body.length}` }
+        : {}),
+    });
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
+    if (fault?.type === "stall") {
+      res.flushHeaders();
+      await sleep(fault.delayMs);
+      res.destroy();
+      return;
+    }
+    const payload = fault?.type === "corrupt" ? corrupt(body) : body;
+    const sent =
+      fault?.type === "truncate"
+        ? payload.subarray(0, Math.floor(payload.length * fault.fraction))
+        : payload;
+    let pacer = this.pacers.get(session);
+    if (!pacer) {
+      pacer = new Pacer(shaping.spec.rate, this.now);
+      this.pacers.set(session, pacer);
+    }
+    await sendPaced(sent, res, pacer);
+    this.counters.bytesServed += sent.length;
+    if (fault?.type === "truncate") res.destroy();
+  }
+}
+
+/** The client session: the player's X-Session-Id header or `session` query, else its address. */
+export function sessionOf(req: IncomingMessage): string {
+  const header = req.headers["x-session-id"];
+  if (typeof header === "string" && header.length > 0 && header.length <= 200) return header;
+  const query = new URL(req.url ?? "/", "http://x").searchParams.get("session");
+  if (query && query.length <= 200) return query;
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+export function contentTypeFor(catalogPath: string): string {
+  const dot = catalogPath.lastIndexOf(".");
+  return MEDIA_TYPES[dot >= 0 ? catalogPath.slice(dot) : ""] ?? "application/octet-stream";
+}

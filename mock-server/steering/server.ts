@@ -1,0 +1,196 @@
+/**
+ * The steering service over HTTP: appliances report to it by heartbeat, players ask it which
+ * appliances to use for a title. Speaks our own JSON answer and the standard content-steering
+ * protocols (HLS `#EXT-X-CONTENT-STEERING` with its steering manifest, DASH
+ * `<ContentSteering>` with `BaseURL@serviceLocation`), so a stock player steers too.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import cors from "@fastify/cors";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import {
+  type ApplianceStatus,
+  parseApplianceStatus,
+  type SteeringAnswer,
+} from "../../src/schemas/steering.ts";
+import type { PublishedCatalog } from "../catalog/store.ts";
+import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
+import { readHlsSteeringQuery, steeredMultivariant, steeringManifest } from "./hls.ts";
+import { inRotation, rankAppliances } from "./ranking.ts";
+
+export interface SteeringOptions {
+  catalog: PublishedCatalog;
+  originBaseUrl: string;
+  /** Where players reach this service (for RELOAD-URI and SERVER-URI). */
+  publicBaseUrl: () => string;
+  /** An appliance silent this long is out of rotation (three missed 1 s heartbeats). */
+  heartbeatTimeoutMs?: number;
+  /** How long a player may keep an answer: short, so a failure reaches players within seconds. */
+  ttlSec?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
+export const DEFAULT_TTL_SEC = 10;
+
+export interface SteeringService {
+  app: FastifyInstance;
+  /** The latest heartbeat of each appliance (also fed directly by in-process appliances). */
+  report(status: ApplianceStatus): void;
+  forget(): void;
+  answer(
+    titleId: string,
+    clientRegion: string | null,
+    clientAddress: string | null,
+  ): SteeringAnswer;
+}
+
+function clientOf(request: FastifyRequest): { region: string | null; address: string | null } {
+  const query = request.query as Record<string, unknown>;
+  const header = request.headers["x-client-region"];
+  const region =
+    typeof query.region === "string" ? query.region : typeof header === "string" ? header : null;
+  const address = typeof query.address === "string" ? query.address : (request.ip ?? null);
+  return { region: region && /^[a-z0-9-]{1,40}$/.test(region) ? region : null, address };
+}
+
+export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
+  const now = options.now ?? Date.now;
+  const heartbeats = new Map<string, ApplianceStatus>();
+  const app = Fastify({ logger: false, maxParamLength: 200, bodyLimit: 256 * 1024 });
+  await app.register(cors, { origin: true });
+
+  const answer = (titleId: string, region: string | null, address: string | null) =>
+    rankAppliances({
+      titleId,
+      clientRegion: region,
+      clientAddress: address,
+      appliances: [...heartbeats.values()],
+      nowMs: now(),
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+      ttlSec: options.ttlSec ?? DEFAULT_TTL_SEC,
+      originBaseUrl: options.originBaseUrl,
+    });
+
+  const report = (status: ApplianceStatus) =>
+    heartbeats.set(status.id, { ...status, lastHeartbeatMs: now() });
+
+  app.post("/internal/heartbeat", async (request, reply) => {
+    try {
+      report(parseApplianceStatus(request.body));
+      return reply.code(204).send();
+    } catch (error) {
+      return reply.code(400).send({ error: (error as Error).message });
+    }
+  });
+
+  /** Look the title up; a 404 names it. */
+  const titleOrReply = async (id: string, reply: FastifyReply) => {
+    const title = (await options.catalog.read()).titles.find((t) => t.id === id);
+    if (!title) await reply.code(404).send({ error: `no title "${id}"`, field: "titleId" });
+    return title;
+  };
+
+  app.get<{ Params: { titleId: string } }>("/steering/:titleId", async (request, reply) => {
+    const title = await titleOrReply(request.params.titleId, reply);
+    if (!title) return reply;
+    const client = clientOf(request);
+    return reply
+      .header("cache-control", "no-store")
+      .send(answer(title.id, client.region, client.address));
+  });
+
+  /** Pathways: appliances in rotation, each with the title's folder on it; the origin last. */
+  const pathwaysFor = (
+    titleId: string,
+    titlePath: string,
+    region: string | null,
+    address: string | null,
+  ) => {
+    const ranked = inRotation(answer(titleId, region, address));
+    const pathways = ranked.map((a) => ({ id: a.id, baseUrl: `${a.baseUrl}${titlePath}/` }));
+    pathways.push({
+      id: "origin",
+      baseUrl: `${options.originBaseUrl.replace(/\/?$/, "/")}${titlePath}/`,
+    });
+    return pathways;
+  };
+  const regionQuery = (region: string | null) =>
+    region ? `?region=${encodeURIComponent(region)}` : "";
+
+  app.get<{ Params: { titleId: string } }>(
+    "/steering/:titleId/master.m3u8",
+    async (request, reply) => {
+      const title = await titleOrReply(request.params.titleId, reply);
+      if (!title) return reply;
+      const client = clientOf(request);
+      const master = await readFile(path.join(options.catalog.root, title.manifests.hls), "utf8");
+      const text = steeredMultivariant(master, {
+        pathways: pathwaysFor(title.id, title.path, client.region, client.address),
+        steeringUri: `${options.publicBaseUrl()}steering/${title.id}/hls.json${regionQuery(client.region)}`,
+      });
+      return reply
+        .header("content-type", "application/vnd.apple.mpegurl")
+        .header("cache-control", "no-store")
+        .send(text);
+    },
+  );
+
+  app.get<{ Params: { titleId: string } }>(
+    "/steering/:titleId/hls.json",
+    async (request, reply) => {
+      const title = await titleOrReply(request.params.titleId, reply);
+      if (!title) return reply;
+      const client = clientOf(request);
+      // The player says which pathway it is on and the throughput it sees; recorded for the ranking's reasons.
+      readHlsSteeringQuery(new URL(request.url, "http://steering"));
+      const ranked = answer(title.id, client.region, client.address);
+      return reply.header("cache-control", "no-store").send(
+        steeringManifest({
+          pathwayPriority: [...inRotation(ranked).map((a) => a.id), "origin"],
+          ttlSec: ranked.ttlSec,
+          reloadUri: `${options.publicBaseUrl()}steering/${title.id}/hls.json${regionQuery(client.region)}`,
+        }),
+      );
+    },
+  );
+
+  app.get<{ Params: { titleId: string } }>(
+    "/steering/:titleId/manifest.mpd",
+    async (request, reply) => {
+      const title = await titleOrReply(request.params.titleId, reply);
+      if (!title) return reply;
+      const client = clientOf(request);
+      const mpd = await readFile(path.join(options.catalog.root, title.manifests.dash), "utf8");
+      const text = steeredMpd(mpd, {
+        locations: pathwaysFor(title.id, title.path, client.region, client.address),
+        steeringUri: `${options.publicBaseUrl()}steering/${title.id}/dash.json${regionQuery(client.region)}`,
+        queryBeforeStart: true,
+      });
+      return reply
+        .header("content-type", "application/dash+xml")
+        .header("cache-control", "no-store")
+        .send(text);
+    },
+  );
+
+  app.get<{ Params: { titleId: string } }>(
+    "/steering/:titleId/dash.json",
+    async (request, reply) => {
+      const title = await titleOrReply(request.params.titleId, reply);
+      if (!title) return reply;
+      const client = clientOf(request);
+      readDashSteeringQuery(new URL(request.url, "http://steering"));
+      const ranked = answer(title.id, client.region, client.address);
+      return reply.header("cache-control", "no-store").send(
+        dashSteeringManifest({
+          serviceLocationPriority: [...inRotation(ranked).map((a) => a.id), "origin"],
+          ttlSec: ranked.ttlSec,
+          reloadUri: `${options.publicBaseUrl()}steering/${title.id}/dash.json${regionQuery(client.region)}`,
+        }),
+      );
+    },
+  );
+
+  return { app, report, forget: () => heartbeats.clear(), answer };
+}

@@ -1,0 +1,124 @@
+/**
+ * The delivery network's admin API: the bodies it accepts and the state it reports. Shared by
+ * the servers (`mock-server/admin/`), the e2e tests and the app's network lab, so a request
+ * the lab builds is exactly what the server validates.
+ */
+import { z } from "zod";
+
+/** How to shape an appliance's (or one session's) link: a named profile, or explicit values. */
+export const ShapingRequest = z
+  .object({
+    /** A profile name from GET /admin/profiles, e.g. "3g", "cable", "drop", "hsdpa/bus_1". */
+    profile: z.string().min(1).max(200).optional(),
+    /** Constant rate in bit/s; 0 is not allowed (use a fault to stop traffic). */
+    bitsPerSecond: z.number().int().min(8_000).max(10_000_000_000).optional(),
+    /** A trace in the Pensieve (`seconds Mbit/s` per line) or mahimahi (ms per packet) format. */
+    trace: z.string().min(1).max(5_000_000).optional(),
+    /** Added time to first byte. */
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    /** Shape only this client session (its X-Session-Id); without it, every session. */
+    session: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((r) => [r.profile, r.bitsPerSecond, r.trace].filter((v) => v !== undefined).length <= 1, {
+    message: "give at most one of profile, bitsPerSecond and trace",
+    path: ["profile"],
+  });
+export type ShapingRequest = z.infer<typeof ShapingRequest>;
+
+export const FaultType = z.enum([
+  /** The appliance refuses connections (its listener is closed). */
+  "down",
+  /** Answer with an HTTP error status. */
+  "error",
+  /** Send the headers, then nothing. */
+  "stall",
+  /** Wait before the first byte. */
+  "slow-first-byte",
+  /** Close the connection part way through the body. */
+  "truncate",
+  /** Flip bytes in the body. */
+  "corrupt",
+]);
+export type FaultType = z.infer<typeof FaultType>;
+
+export const FaultRequest = z
+  .object({
+    type: FaultType,
+    /** Which appliance; "*" for all. */
+    appliance: z.string().min(1).max(100).default("*"),
+    /** Narrow to a title, a rendition (a folder like `h264-720p-1009k` or `audio/en`) or a segment file name. */
+    title: z.string().min(1).max(100).optional(),
+    rendition: z.string().min(1).max(100).optional(),
+    segment: z.string().min(1).max(100).optional(),
+    /** Share of matching requests that get the fault. */
+    probability: z.number().min(0).max(1).default(1),
+    /** For "error". */
+    status: z.number().int().min(400).max(599).default(503),
+    /** For "slow-first-byte" and "stall" (how long before the connection is dropped). */
+    delayMs: z.number().int().min(0).max(120_000).default(5_000),
+    /** For "truncate": the share of the body sent before the connection is cut. */
+    fraction: z.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+export type FaultRequest = z.infer<typeof FaultRequest>;
+
+export const Fault = FaultRequest.extend({ id: z.string(), injected: z.number().int().min(0) });
+export type Fault = z.infer<typeof Fault>;
+
+export const FillRequest = z
+  .object({
+    titles: z.array(z.string().min(1).max(100)).max(1000).optional(),
+    /** Fill the N most requested titles across the network. */
+    top: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+  .refine((r) => (r.titles === undefined) !== (r.top === undefined), {
+    message: "give either titles or top",
+    path: ["titles"],
+  });
+export type FillRequest = z.infer<typeof FillRequest>;
+
+export const ApplianceCounters = z.object({
+  bytesServed: z.number(),
+  requests: z.number(),
+  hits: z.number(),
+  misses: z.number(),
+  hitRatio: z.number(),
+  fills: z.number(),
+  fillBytes: z.number(),
+  evictions: z.number(),
+  activeSessions: z.number(),
+  throughputBps: z.number(),
+  faultsInjected: z.number(),
+});
+export type ApplianceCounters = z.infer<typeof ApplianceCounters>;
+
+export const ApplianceState = z.object({
+  id: z.string(),
+  region: z.string(),
+  baseUrl: z.string(),
+  up: z.boolean(),
+  capacityBytes: z.number(),
+  usedBytes: z.number(),
+  shaping: z.object({
+    description: z.string(),
+    latencyMs: z.number(),
+    sessions: z.record(z.string(), z.string()),
+  }),
+  counters: ApplianceCounters,
+  titles: z.record(z.string(), z.number()),
+});
+export type ApplianceState = z.infer<typeof ApplianceState>;
+
+export const NetworkState = z.object({
+  origin: z.object({ baseUrl: z.string() }),
+  steering: z.object({ baseUrl: z.string(), up: z.boolean() }),
+  appliances: z.array(ApplianceState),
+  faults: z.array(Fault),
+});
+export type NetworkState = z.infer<typeof NetworkState>;
+
+/** The JSON body of every 4xx: what is wrong and which field. */
+export const AdminError = z.object({ error: z.string(), field: z.string().optional() });
+export type AdminError = z.infer<typeof AdminError>;
