@@ -12,6 +12,7 @@ import { PublishedCatalog } from "./catalog/store.ts";
 import { FaultBook, targetOf } from "./faults/faults.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
+import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping/profiles.ts";
 import { buildSteering, type SteeringService } from "./steering/server.ts";
 
 export interface ApplianceSpec {
@@ -66,10 +67,14 @@ export interface NetworkOptions {
   heartbeatTimeoutMs?: number;
   /** Proactive fill: every `everySec`, each appliance fills the `top` most requested titles. */
   fillWindow?: { everySec: number; top: number } | null;
+  /** Folders of trace files to offer as shaping profiles, `<folder>/<file>` each. */
+  traceDirs?: string[];
 }
 
 export interface Network {
   catalog: PublishedCatalog;
+  /** Shaping profiles by name: the generated ones and every trace of `traceDirs`. */
+  profiles: Record<string, Profile>;
   faults: FaultBook;
   appliances: Appliance[];
   steering: SteeringService;
@@ -92,6 +97,12 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const ports = options.ports ?? {};
   const catalog = new PublishedCatalog(options.catalogDir);
   const faults = new FaultBook();
+  const profiles: Record<string, Profile> = { ...PROFILES };
+  for (const dir of options.traceDirs ?? []) {
+    for (const [name, spec] of Object.entries(await loadTraceFolder(dir))) {
+      profiles[name] = { description: `trace ${name}: ${describeSpec(spec)}`, spec };
+    }
+  }
 
   const origin = await buildOrigin({ catalogDir: options.catalogDir });
   const originUrl = await origin.listen({ host, port: ports.origin ?? 0 });
@@ -226,6 +237,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   let admin: Awaited<ReturnType<typeof buildAdmin>> | undefined;
   const network: Network = {
     catalog,
+    profiles,
     faults,
     appliances,
     steering,

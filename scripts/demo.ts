@@ -21,6 +21,7 @@ const { values } = parseArgs({
     catalog: { type: "string" },
     "app-port": { type: "string" },
     "skip-encode": { type: "boolean" },
+    traces: { type: "string", multiple: true },
   },
 });
 
@@ -63,7 +64,7 @@ if (!values["skip-encode"]) {
   if (code !== 0 && code !== 1) process.exit(code);
 }
 
-const network = await startDemoNetwork(catalogDir, ports);
+const network = await startDemoNetwork(catalogDir, ports, values.traces ?? []);
 process.env.VITE_ORIGIN_URL = network.urls.origin.replace(/\/$/, "");
 process.env.VITE_STEERING_URL = network.urls.steering.replace(/\/$/, "");
 process.env.VITE_ADMIN_URL = network.urls.admin.replace(/\/$/, "");

@@ -15,7 +15,7 @@ import {
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
 import type { Network } from "../network.ts";
-import { PROFILES } from "../shaping/profiles.ts";
+import type { Profile } from "../shaping/profiles.ts";
 import { parseTrace } from "../shaping/trace.ts";
 
 function badRequest(reply: FastifyReply, error: string, field?: string) {
@@ -39,10 +39,11 @@ function validate<T extends z.ZodType>(
 export function shapingFrom(
   request: ShapingRequest,
   current: ShapingEntry,
+  profiles: Record<string, Profile>,
 ): ShapingEntry | { error: string; field: string } {
   const latencyMs = request.latencyMs ?? current.spec.latencyMs;
   if (request.profile !== undefined) {
-    const profile = PROFILES[request.profile];
+    const profile = profiles[request.profile];
     if (!profile)
       return {
         error: `unknown profile "${request.profile}" (GET /admin/profiles lists them)`,
@@ -93,7 +94,7 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
 
   app.get("/admin/state", async () => state());
   app.get("/admin/profiles", async () =>
-    Object.entries(PROFILES).map(([name, p]) => ({
+    Object.entries(network.profiles).map(([name, p]) => ({
       name,
       description: p.description,
       latencyMs: p.spec.latencyMs,
@@ -105,7 +106,7 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
     if (!appliance) return reply;
     const body = validate(ShapingRequest, request.body, reply);
     if (!body) return reply;
-    const entry = shapingFrom(body, appliance.shapingOf(body.session));
+    const entry = shapingFrom(body, appliance.shapingOf(body.session), network.profiles);
     if ("error" in entry) return badRequest(reply, entry.error, entry.field);
     appliance.setShaping(entry, body.session);
     return appliance.state(network.titleTotals());
