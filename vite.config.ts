@@ -4,6 +4,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [react()],
   server: { port: 5173, strictPort: false },
+  // Pre-bundle up front: discovering a dependency mid-session makes Vite reload the page,
+  // which a person barely notices and a browser test trips over.
+  optimizeDeps: {
+    include: ["react", "react-dom", "react-dom/client", "react/jsx-dev-runtime", "hls.js", "zod"],
+  },
   test: {
     include: ["src/**/*.test.{ts,tsx}", "encoder/**/*.test.ts", "mock-server/**/*.test.ts"],
     // Integration tests run real ffmpeg; two workers keep both cores busy without starving them.

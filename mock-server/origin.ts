@@ -41,7 +41,7 @@ function catalogUnavailable(reply: FastifyReply, error: unknown) {
 }
 
 export async function buildOrigin(options: OriginOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, maxParamLength: 200 });
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 200 } });
   const catalog = new PublishedCatalog(options.catalogDir);
   await app.register(cors, {
     origin: true,

@@ -76,7 +76,11 @@ export function shapingFrom(
 }
 
 export async function buildAdmin(network: Network): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 6 * 1024 * 1024, maxParamLength: 100 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 6 * 1024 * 1024,
+    routerOptions: { maxParamLength: 100 },
+  });
   await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "DELETE"] });
 
   const applianceOr404 = (id: string, reply: FastifyReply): Appliance | undefined => {

@@ -57,7 +57,11 @@ function clientOf(request: FastifyRequest): { region: string | null; address: st
 export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
   const now = options.now ?? Date.now;
   const heartbeats = new Map<string, ApplianceStatus>();
-  const app = Fastify({ logger: false, maxParamLength: 200, bodyLimit: 256 * 1024 });
+  const app = Fastify({
+    logger: false,
+    routerOptions: { maxParamLength: 200 },
+    bodyLimit: 256 * 1024,
+  });
   await app.register(cors, { origin: true });
 
   const answer = (titleId: string, region: string | null, address: string | null) =>
