@@ -4,7 +4,7 @@
  * validation, path traversal, load, and a clean shutdown.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, symlink } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -59,6 +59,21 @@ const segmentPath = () => {
   const rendition = title.renditions.find((r) => r.codec === "h264")!;
   return rendition.playlist.replace("media.m3u8", "seg_00001.m4s");
 };
+
+/** Write raw bytes to a server and read what comes back until it closes. */
+function rawSocket(baseUrl: string, payload: string): Promise<string> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(url.port), url.hostname, () => socket.write(payload));
+    let answer = "";
+    socket.on("data", (d: Buffer) => {
+      answer += d.toString();
+    });
+    socket.on("close", () => resolve(answer));
+    socket.on("error", () => resolve(answer));
+    socket.setTimeout(2_000, () => socket.destroy());
+  });
+}
 
 async function refused(baseUrl: string): Promise<boolean> {
   const url = new URL(baseUrl);
@@ -162,6 +177,19 @@ describe("origin and appliances serve files with ranges", () => {
         expect(response.body.toString()).not.toContain("schemaVersion");
         expect(response.body.toString()).not.toContain("root:");
       }
+    }
+    // A symlink planted in a title folder pointing outside the catalog is not followed.
+    const titleDir = path.join(network.catalog.root, title.path);
+    await symlink("/etc/hostname", path.join(titleDir, "escape.txt"));
+    expect(
+      (await rawGet(network.urls.origin, `/${title.path}/escape.txt`)).status,
+    ).toBeGreaterThanOrEqual(400);
+    expect(
+      (await rawGet(network.urls.appliances["isp-a-1"]!, `/${title.path}/escape.txt`)).status,
+    ).toBeGreaterThanOrEqual(400);
+    // A request line that is not HTTP gets a 400, and the server stays up.
+    for (const base of [network.urls.origin, network.urls.appliances["isp-a-1"]!]) {
+      expect(await rawSocket(base, "GARBAGE\r\n\r\n")).toMatch(/^HTTP\/1\.1 400/);
     }
     const huge = await rawGet(network.urls.appliances["isp-a-1"]!, `/titles/${"a".repeat(3000)}`);
     expect(huge.status).toBe(414);

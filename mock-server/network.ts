@@ -125,7 +125,8 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
 
   const fetchFromOrigin = async (catalogPath: string) => {
     const response = await fetch(`${originBase}${catalogPath}`);
-    if (response.status === 404) return null;
+    // The origin refusing a path (404, 403) means the file is not in the catalog.
+    if (response.status >= 400 && response.status < 500) return null;
     if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
     return {
       body: Buffer.from(await response.arrayBuffer()),

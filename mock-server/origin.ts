@@ -3,6 +3,7 @@
  * thumbnails and artwork) with byte ranges, ETags and CORS, and the catalog API (the document,
  * one title, search). A fastify app factory; `listen` happens in `network.ts`.
  */
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
@@ -32,6 +33,16 @@ const SearchParams = z.object({
   q: z.string().max(200).optional(),
   tag: z.union([z.string().max(100), z.array(z.string().max(100)).max(20)]).optional(),
 });
+
+/** True when `file`, symlinks resolved, lies inside `root` (a missing file is left to the 404). */
+export function insideRoot(file: string, root: string): boolean {
+  try {
+    const real = realpathSync(file);
+    return real === realpathSync(root) || real.startsWith(realpathSync(root) + path.sep);
+  } catch {
+    return true;
+  }
+}
 
 function catalogUnavailable(reply: FastifyReply, error: unknown) {
   const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
@@ -99,14 +110,17 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
   });
 
   // Title folders only: staging folders and the lock file are never served.
+  const titlesRoot = path.resolve(options.catalogDir, "titles");
   await app.register(fastifyStatic, {
-    root: path.join(options.catalogDir, "titles"),
+    root: titlesRoot,
     prefix: "/titles/",
     acceptRanges: true,
     etag: true,
     lastModified: true,
     dotfiles: "deny",
     index: false,
+    // A symlink inside the catalog must not lead out of it: serve only what really lies within.
+    allowedPath: (pathName) => insideRoot(path.join(titlesRoot, pathName), titlesRoot),
     setHeaders(res, filePath) {
       const type = MEDIA_TYPES[path.extname(filePath)];
       if (type) res.setHeader("content-type", type);
