@@ -27,8 +27,12 @@ export interface ShapingSpec {
 
 /** Burst allowance: 20 ms of data absorbs timer jitter (setTimeout is ~1 ms, often later)... */
 const BURST_SEC = 0.02;
-/** ...and at least 4 KiB, so a low rate still sends whole 1 KiB chunks without stalling. */
-const MIN_BURST_BITS = 4 * 1024 * 8;
+/**
+ * ...and at least one 1 KiB chunk, so a low rate still sends whole chunks. No more than that:
+ * a 4 KiB burst is a third of a second at 100 kbit/s, which a client timing the whole download
+ * sees as 15% too fast over 2.5 s; 1 KiB keeps that under 4%.
+ */
+const MIN_BURST_BITS = 1024 * 8;
 /** Default chunk: 5 ms of data, small against the 20 ms burst so pacing stays smooth... */
 const CHUNK_SEC = 0.005;
 /** ...but not below 1 KiB (per-write overhead) nor above 64 KiB (a typical socket write). */
@@ -41,7 +45,8 @@ const MAX_SLEEP_MS = 250;
 export function describeRate(rate: RateSpec): string {
   if (rate.kind === "unlimited") return "unlimited";
   if (rate.kind === "constant") return `${formatBitsPerSecond(rate.bitsPerSecond)} constant`;
-  return `trace ${rate.name} (mean ${formatBitsPerSecond(meanBitsPerSecond(rate.trace))}, loops every ${rate.trace.durationSec} s)`;
+  const mean = formatBitsPerSecond(meanBitsPerSecond(rate.trace));
+  return `trace ${rate.name} (mean ${mean}, loops every ${rate.trace.durationSec} s)`;
 }
 
 export function formatBitsPerSecond(bitsPerSecond: number): string {
@@ -95,7 +100,7 @@ export class Pacer {
   }
 
   /**
-   * How much may be sent at once after idling: 20 ms of data, at least 4 KiB. A trace uses its
+   * How much may be sent at once after idling: 20 ms of data, at least 1 KiB. A trace uses its
    * mean rate, so the burst (and with it the sender's lead) stays constant across rate steps.
    */
   burstBits(): number {
