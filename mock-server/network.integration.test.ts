@@ -234,6 +234,33 @@ describe("steering", () => {
     expect(await refused(network.urls.appliances[leader]!)).toBe(false);
   });
 
+  it("places a client by its address when it names no region", async () => {
+    const fromIspB = parseSteeringAnswer(
+      await (await fetch(`${network.urls.steering}steering/${title.id}?address=127.0.1.7`)).json(),
+    );
+    expect(fromIspB.client.region).toBe("isp-b");
+    expect(fromIspB.appliances.find((a) => a.id === "isp-b-1")!.reasons.proximity).toMatch(
+      /same region/,
+    );
+    // A real connection from 127.0.2.9 (the exchange's block) is placed by its source address.
+    const url = new URL(`${network.urls.steering}steering/${title.id}`);
+    const body = await new Promise<string>((resolve, reject) => {
+      http
+        .get(
+          { host: url.hostname, port: url.port, path: url.pathname, localAddress: "127.0.2.9" },
+          (res) => {
+            let text = "";
+            res.on("data", (d: Buffer) => {
+              text += d.toString();
+            });
+            res.on("end", () => resolve(text));
+          },
+        )
+        .on("error", reject);
+    });
+    expect(parseSteeringAnswer(JSON.parse(body)).client.region).toBe("exchange");
+  });
+
   it("writes an HLS multivariant playlist with content steering and a steering manifest", async () => {
     const text = await (
       await fetch(`${network.urls.steering}steering/${title.id}/master.m3u8?region=isp-a`)

@@ -45,13 +45,36 @@ export interface SteeringService {
   ): SteeringAnswer;
 }
 
+/**
+ * Where an address sits when the client names no region: a prefix table, as a real steering
+ * service would map IP blocks to networks. On loopback the demo's three "networks" are
+ * 127.0.0.x (ISP A, where a browser on this machine lands), 127.0.1.x (ISP B) and 127.0.2.x
+ * (the exchange); any address of the 127/8 block reaches the servers, so tests and demos can
+ * stand a client anywhere.
+ */
+export const ADDRESS_REGIONS: readonly { prefix: string; region: string }[] = [
+  { prefix: "127.0.0.", region: "isp-a" },
+  { prefix: "::ffff:127.0.0.", region: "isp-a" },
+  { prefix: "::1", region: "isp-a" },
+  { prefix: "127.0.1.", region: "isp-b" },
+  { prefix: "::ffff:127.0.1.", region: "isp-b" },
+  { prefix: "127.0.2.", region: "exchange" },
+  { prefix: "::ffff:127.0.2.", region: "exchange" },
+];
+
+export function regionForAddress(address: string | null): string | null {
+  if (!address) return null;
+  return ADDRESS_REGIONS.find((r) => address.startsWith(r.prefix))?.region ?? null;
+}
+
 function clientOf(request: FastifyRequest): { region: string | null; address: string | null } {
   const query = request.query as Record<string, unknown>;
   const header = request.headers["x-client-region"];
   const region =
     typeof query.region === "string" ? query.region : typeof header === "string" ? header : null;
   const address = typeof query.address === "string" ? query.address : (request.ip ?? null);
-  return { region: region && /^[a-z0-9-]{1,40}$/.test(region) ? region : null, address };
+  const named = region && /^[a-z0-9-]{1,40}$/.test(region) ? region : null;
+  return { region: named ?? regionForAddress(address), address };
 }
 
 export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
