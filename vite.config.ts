@@ -11,8 +11,9 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.{ts,tsx}", "encoder/**/*.test.ts", "mock-server/**/*.test.ts"],
-    // Integration tests run real ffmpeg; two workers keep both cores busy without starving them.
-    maxWorkers: 2,
+    // One file at a time: the shaping and load tests measure time, and an ffmpeg-heavy file
+    // running beside them starves their timers (seen: 1 Mbit/s measured 15% off).
+    fileParallelism: false,
     testTimeout: 10_000,
   },
 });
