@@ -263,6 +263,8 @@ describe("npm run encode", () => {
     child.kill("SIGINT");
     const result = await done;
     expect(result.code).toBe(130);
+    // No ffmpeg is left working on the interrupted title.
+    await expect(exec("pgrep", ["-f", other])).rejects.toMatchObject({ code: 1 });
     expect(await readFile(path.join(out, "catalog.json"), "utf8")).toBe(before);
     expect(existsSync(path.join(out, ".staging"))).toBe(false);
     expect(await readdir(path.join(out, "titles"))).toEqual([

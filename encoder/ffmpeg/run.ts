@@ -11,6 +11,9 @@ export const FFPROBE = process.env.FFPROBE_PATH || "ffprobe";
 export const INSTALL_HINT =
   "install it (Debian/Ubuntu: `sudo apt-get install ffmpeg`) or point FFMPEG_PATH and FFPROBE_PATH at it";
 
+/** How long a cancelled ffmpeg may take to stop before it is killed. */
+const KILL_GRACE_MS = 2_000;
+
 export class ProcessError extends Error {
   override name = "ProcessError";
   constructor(
@@ -58,7 +61,13 @@ export function run(
     const stdout: Buffer[] = [];
     let stderr = "";
     let pending = "";
-    const onAbort = () => child.kill("SIGTERM");
+    // SIGTERM lets ffmpeg stop cleanly; an encoder that hangs while flushing (seen with
+    // libsvtav1) gets SIGKILL after a grace period, so a cancelled run never leaves an orphan.
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout.on("data", (chunk: Buffer) => {
       if (!onProgress) {
@@ -83,6 +92,7 @@ export function run(
       else reject(error);
     });
     child.on("close", (code) => {
+      clearTimeout(killTimer);
       signal?.removeEventListener("abort", onAbort);
       if (signal?.aborted) reject(new CancelledError());
       else if (code === 0) resolve({ stdout: Buffer.concat(stdout).toString(), stderr });
