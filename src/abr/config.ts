@@ -1,0 +1,145 @@
+/**
+ * Every tunable of the ABR core, in one place. Each layer receives only its own slice.
+ * Each value says where it comes from: another player's default, the brief, or our reasoning.
+ */
+
+export interface EstimatorConfig {
+  /** Half-lives of the two throughput EWMAs, in seconds of transfer time (the sample weight). */
+  fastHalfLifeSec: number;
+  slowHalfLifeSec: number;
+  /** Half-life of the TTFB average, in samples. */
+  ttfbHalfLifeSamples: number;
+  /** Used when neither the appliance nor any appliance has been measured. */
+  defaultBitsPerSecond: number;
+  defaultTtfbMs: number;
+  /** Smaller downloads are ignored for throughput (TTFB still counts). */
+  minSampleBytes: number;
+  /** A sample this many times the estimate, transferred this fast, looks like a cache hit. */
+  cacheHitRateFactor: number;
+  cacheHitMaxTransferMs: number;
+  /** After this many such samples in a row they are believed: the link really is that fast. */
+  cacheHitBelieveAfter: number;
+  /** In-download drop: once this much was transferred, a rate under ratio x estimate lowers it. */
+  progressMinTransferMs: number;
+  progressDropRatio: number;
+}
+
+export interface RulesConfig {
+  /** Fraction of the estimate a rendition may use to be kept (or switched down to). */
+  keepSafetyFactor: number;
+  /** Stricter fraction for a switch up: the gap between the two is the hysteresis band. */
+  upSafetyFactor: number;
+  /** Fraction used for the very first segment, when an estimate exists. */
+  startupSafetyFactor: number;
+  /** With no estimate at all, start at this fraction of the way up the ladder. */
+  startupLadderFraction: number;
+  /** A download may take at most this fraction of the buffer (insufficient-buffer rule). */
+  insufficientBufferFactor: number;
+  /** Before the first segment there is no buffer: allow this many segment durations. */
+  startupDownloadBudgetSegments: number;
+  /** No switch up below this buffer level (reservoir). */
+  upSwitchMinBufferSec: number;
+  /** Minimum time between two switches up; switches down are never delayed. */
+  minUpSwitchIntervalMs: number;
+  /** Steps per switch up, and the larger number allowed when the buffer is high. */
+  maxUpSteps: number;
+  maxUpStepsHighBuffer: number;
+  highBufferSec: number;
+  /** Quality per bit: a rendition is skipped when it gains fewer score points than this... */
+  minScoreGain: number;
+  /** ...for at least this bitrate ratio over the rendition below it. */
+  minBitrateRatioForSkip: number;
+}
+
+export interface AbandonConfig {
+  /** No abandonment before the first byte, nor before this much time since it: a slow TTFB
+   * is not a slow link, and the rate needs a window to be measured. */
+  minTransferMs: number;
+  minLoadedBytes: number;
+  /** Keep this much buffer in hand when checking whether a download finishes in time. */
+  safetyMarginSec: number;
+}
+
+export interface ApplianceConfig {
+  /** Penalty box: base, doubled after each further failure, up to the cap. */
+  penaltyBaseMs: number;
+  penaltyMaxMs: number;
+  /** Measurably slower: estimate below ratio x the best other known appliance's, N times in a row. */
+  slowRatio: number;
+  slowSegments: number;
+  /** How long a slow (not failed) appliance is set aside before it is probed again. */
+  slowPenaltyMs: number;
+}
+
+export interface AbrConfig {
+  estimator: EstimatorConfig;
+  rules: RulesConfig;
+  abandon: AbandonConfig;
+  appliances: ApplianceConfig;
+  /** Decisions kept for `decisions()`; older ones are dropped. */
+  decisionLogSize: number;
+}
+
+export const DEFAULT_ABR_CONFIG: AbrConfig = {
+  estimator: {
+    fastHalfLifeSec: 2, // shaka-player abr.advanced.fastHalfLife
+    slowHalfLifeSec: 5, // shaka-player abr.advanced.slowHalfLife
+    ttfbHalfLifeSamples: 3, // ours: follows a server slowing down within a few segments
+    defaultBitsPerSecond: 1_000_000, // shaka-player abr.defaultBandwidthEstimate (1 Mbit/s)
+    defaultTtfbMs: 200, // ours: a pessimistic round trip plus server time for a first guess
+    minSampleBytes: 16_000, // shaka-player abr.advanced.minBytes: below it, timing noise rules
+    cacheHitRateFactor: 10, // the brief: > 10x the estimate is implausible for the network
+    cacheHitMaxTransferMs: 20, // ours: a disk/memory cache answers a 2 s segment in a few ms
+    cacheHitBelieveAfter: 3, // ours: a 4th in a row is a fast link, not a burst of cache hits
+    progressMinTransferMs: 250, // ours: an eighth of a 2 s segment, past TCP slow start noise
+    progressDropRatio: 0.5, // ours: half the estimate is a drop, not jitter
+  },
+  rules: {
+    keepSafetyFactor: 0.9, // dash.js streaming.abr.bandwidthSafetyFactor
+    upSafetyFactor: 0.7, // hls.js abrBandWidthUpFactor
+    startupSafetyFactor: 0.7, // ours: the first pick is a switch up from nothing
+    startupLadderFraction: 1 / 3, // the brief: "a low-mid rendition" with no estimate
+    insufficientBufferFactor: 0.5, // dash.js InsufficientBufferRule safety factor
+    startupDownloadBudgetSegments: 1, // ours: startup delay of about one 2 s segment
+    upSwitchMinBufferSec: 4, // ours: two 2 s segments in hand before risking a switch up
+    minUpSwitchIntervalMs: 8_000, // shaka-player abr.switchInterval (8 s)
+    maxUpSteps: 1, // the brief: "up one or two steps at a time"
+    maxUpStepsHighBuffer: 2, // the brief
+    highBufferSec: 20, // ours: ten segments in hand, a failed step up cannot stall
+    minScoreGain: 2, // ours: 2 VMAF points is below a just-noticeable difference (~6)
+    minBitrateRatioForSkip: 1.25, // ours: 25% more bits is a real cost
+  },
+  abandon: {
+    minTransferMs: 500, // ours: a quarter of a 2 s segment
+    minLoadedBytes: 16_000, // same as the estimator's minimum sample
+    safetyMarginSec: 1, // ours: half a segment of buffer kept in hand
+  },
+  appliances: {
+    penaltyBaseMs: 5_000, // the brief: 5 s, 10 s, 20 s...
+    penaltyMaxMs: 60_000, // ours: past a minute the steering answer (TTL ~30 s) knows better
+    slowRatio: 0.6, // ours: 40% slower is measurable, not noise
+    slowSegments: 3, // ours: three 2 s segments in a row, not one unlucky one
+    slowPenaltyMs: 30_000, // ours: about one steering TTL before looking again
+  },
+  decisionLogSize: 500, // the brief
+};
+
+export interface AbrConfigOverrides {
+  estimator?: Partial<EstimatorConfig>;
+  rules?: Partial<RulesConfig>;
+  abandon?: Partial<AbandonConfig>;
+  appliances?: Partial<ApplianceConfig>;
+  decisionLogSize?: number;
+}
+
+/** The defaults with some fields replaced, slice by slice. */
+export function abrConfig(overrides: AbrConfigOverrides = {}): AbrConfig {
+  const d = DEFAULT_ABR_CONFIG;
+  return {
+    estimator: { ...d.estimator, ...overrides.estimator },
+    rules: { ...d.rules, ...overrides.rules },
+    abandon: { ...d.abandon, ...overrides.abandon },
+    appliances: { ...d.appliances, ...overrides.appliances },
+    decisionLogSize: overrides.decisionLogSize ?? d.decisionLogSize,
+  };
+}

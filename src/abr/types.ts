@@ -1,0 +1,116 @@
+/**
+ * Types shared by the ABR core's layers and its adapters. Only types: nothing here runs, so the
+ * core stays free of any engine, DOM or schema-validation code at run time.
+ */
+import type { Rendition, VideoCodec } from "../schemas/catalog.ts";
+import type { SteeringAnswer } from "../schemas/steering.ts";
+
+export type { Rendition, SteeringAnswer, VideoCodec };
+
+/** Injected clock in milliseconds (e.g. `performance.now` in a browser, a fake in tests). */
+export type Clock = () => number;
+
+/** Where a throughput or TTFB figure came from, most specific first. */
+export type EstimateSource = "appliance" | "global" | "default";
+
+/** What `decide` needs to know about the player right now. */
+export interface DecisionContext {
+  /** Media buffered ahead of the playhead. */
+  bufferSec: number;
+  /** 1 when absent; the buffer drains `playbackRate` times faster than real time. */
+  playbackRate?: number;
+  segmentDurationSec: number;
+  /** A rendition the user fixed in a quality menu; `null`/absent = automatic. */
+  manualRenditionId?: string | null;
+  /** Largest useful height for the current player size; `null`/absent = no cap. */
+  maxHeight?: number | null;
+}
+
+/** The output of one rule: a ceiling on the rendition index, or a proposal, or nothing. */
+export interface RuleOutcome {
+  rule: string;
+  /** "ceiling" caps the choice; "proposal" suggests a target; "override" wins outright. */
+  kind: "ceiling" | "proposal" | "override";
+  /** Index in the candidate ladder (ascending bitrate), or null when the rule abstains. */
+  index: number | null;
+  reason: string;
+}
+
+/** What `decide` based its choice on, kept with the decision for stats panels and tests. */
+export interface DecisionInputs {
+  bufferSec: number;
+  playbackRate: number;
+  segmentDurationSec: number;
+  estimateBitsPerSecond: number;
+  estimateSource: EstimateSource;
+  ttfbMs: number;
+  codec: VideoCodec;
+  /** Candidate ids after the codec filter and the quality-per-bit pruning, lowest first. */
+  ladder: string[];
+  previousRenditionId: string | null;
+  rules: RuleOutcome[];
+}
+
+export interface Decision {
+  /** "segment": a choice before a download; "abandon": a download given up mid-way. */
+  kind: "segment" | "abandon";
+  renditionId: string;
+  /** null only before any steering answer has been given. */
+  applianceId: string | null;
+  applianceBaseUrl: string | null;
+  /** True when this download is the probe of an appliance just out of the penalty box. */
+  probe: boolean;
+  /** One line, human-readable: which rule settled it, and the appliance's reason. */
+  reason: string;
+  inputs: DecisionInputs;
+  atMs: number;
+}
+
+/** Progress of the segment download in flight, as the adapter sees it. */
+export interface ProgressReport {
+  applianceId: string;
+  renditionId: string;
+  loadedBytes: number;
+  /** From Content-Length when known; otherwise the core estimates it from the bitrate. */
+  totalBytes?: number | null;
+  /** Since the request was sent. */
+  elapsedMs: number;
+  /** When the first byte arrived, since the request was sent; null = not yet. */
+  firstByteMs: number | null;
+  bufferSec: number;
+  playbackRate?: number;
+  segmentDurationSec: number;
+}
+
+export type ProgressVerdict =
+  | { abandon: false }
+  | { abandon: true; switchTo: string; reason: string };
+
+export interface SegmentLoaded {
+  applianceId: string;
+  renditionId: string;
+  sizeBytes: number;
+  /** Request sent to first byte. */
+  ttfbMs: number;
+  /** Request sent to last byte: includes `ttfbMs` (what Resource Timing and hls.js stats give). */
+  durationMs: number;
+  /** Served from the browser's or a local cache: says nothing about the network. */
+  fromCache?: boolean;
+}
+
+export interface SegmentError {
+  applianceId: string;
+  kind: "http" | "timeout" | "network";
+  status?: number;
+}
+
+/** One `navigator.mediaCapabilities.decodingInfo` answer, gathered by the adapter. */
+export interface CapabilityResult {
+  codec: VideoCodec;
+  supported: boolean;
+  smooth: boolean;
+  powerEfficient: boolean;
+  /** The resolution the query asked about; absent = assumed to be the codec's top rendition. */
+  width?: number;
+  height?: number;
+}
