@@ -1,0 +1,68 @@
+import { expect, type Page, test } from "@playwright/test";
+
+/**
+ * A stock hls.js steers itself with our steering service's HLS content steering: it plays the
+ * steered multivariant playlist from the first pathway and, when that appliance is taken
+ * down, carries on from another one.
+ */
+const STEERING = "http://127.0.0.1:18081/";
+const ADMIN = "http://127.0.0.1:18082/";
+
+interface Counters {
+  id: string;
+  counters: { requests: number };
+}
+
+async function requestsByAppliance(page: Page): Promise<Record<string, number>> {
+  const state = (await (await page.request.get(`${ADMIN}admin/state`)).json()) as {
+    appliances: Counters[];
+  };
+  return Object.fromEntries(state.appliances.map((a) => [a.id, a.counters.requests]));
+}
+
+const currentTime = (page: Page) =>
+  page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime);
+
+test.afterEach(async ({ request }) => {
+  await request.post(`${ADMIN}admin/reset`);
+});
+
+test("stock hls.js follows content steering and fails over when an appliance goes down", async ({
+  page,
+}) => {
+  await page.request.post(`${ADMIN}admin/reset`);
+  const answer = (await (
+    await page.request.get(`${STEERING}steering/e2e-clip?region=isp-a`)
+  ).json()) as {
+    appliances: { id: string }[];
+  };
+  const first = answer.appliances[0]!.id;
+  // A slow link everywhere, so the player cannot buffer the whole clip before the failure.
+  for (const a of answer.appliances) {
+    await page.request.put(`${ADMIN}admin/appliances/${a.id}/shaping`, { data: { bitsPerSecond: 500_000 } });
+  }
+  const before = await requestsByAppliance(page);
+
+  await page.goto(
+    `/?src=${encodeURIComponent(`${STEERING}steering/e2e-clip/master.m3u8?region=isp-a`)}`,
+  );
+  await page.locator("video").evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
+  const during = await requestsByAppliance(page);
+  expect(during[first]! - before[first]!).toBeGreaterThan(0);
+
+  // Take the appliance in use down: playback goes on from another pathway.
+  expect((await page.request.post(`${ADMIN}admin/appliances/${first}/down`)).ok()).toBe(true);
+  const downAt = await currentTime(page);
+  const othersBefore = Object.entries(await requestsByAppliance(page)).filter(
+    ([id]) => id !== first,
+  );
+  await expect
+    .poll(() => currentTime(page), { timeout: 30_000 })
+    .toBeGreaterThan(Math.min(downAt + 4, 11));
+  const othersAfter = await requestsByAppliance(page);
+  expect(othersBefore.some(([id, n]) => othersAfter[id]! > n)).toBe(true);
+});
