@@ -284,6 +284,13 @@ describe("steering", () => {
     expect(manifest.TTL).toBeGreaterThan(0);
     expect(String(manifest["RELOAD-URI"])).toContain("hls.json");
     expect(Array.isArray(manifest["PATHWAY-PRIORITY"])).toBe(true);
+    // What the player reported is kept, by title and address.
+    const reports = (await (
+      await fetch(`${network.urls.steering}steering/reports`)
+    ).json()) as Record<string, { pathway: string; throughputBps: number }>;
+    expect(Object.values(reports)).toContainEqual(
+      expect.objectContaining({ pathway: "isp-a-1", throughputBps: 5_000_000 }),
+    );
   });
 
   it("writes a DASH MPD with ContentSteering and BaseURLs per service location", async () => {

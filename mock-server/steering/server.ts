@@ -16,6 +16,7 @@ import {
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
 import { readHlsSteeringQuery, steeredMultivariant, steeringManifest } from "./hls.ts";
+import { ORIGIN_PATHWAY, pathwayPriority } from "./priority.ts";
 import { inRotation, rankAppliances } from "./ranking.ts";
 
 export interface SteeringOptions {
@@ -80,6 +81,10 @@ function clientOf(request: FastifyRequest): { region: string | null; address: st
 export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
   const now = options.now ?? Date.now;
   const heartbeats = new Map<string, ApplianceStatus>();
+  const reports = new Map<
+    string,
+    { pathway: string | null; throughputBps: number | null; atMs: number }
+  >();
   const app = Fastify({
     logger: false,
     routerOptions: { maxParamLength: 200 },
@@ -137,7 +142,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     const ranked = inRotation(answer(titleId, region, address));
     const pathways = ranked.map((a) => ({ id: a.id, baseUrl: `${a.baseUrl}${titlePath}/` }));
     pathways.push({
-      id: "origin",
+      id: ORIGIN_PATHWAY,
       baseUrl: `${options.originBaseUrl.replace(/\/?$/, "/")}${titlePath}/`,
     });
     return pathways;
@@ -169,12 +174,12 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
       const client = clientOf(request);
-      // The player says which pathway it is on and the throughput it sees; recorded for the ranking's reasons.
-      readHlsSteeringQuery(new URL(request.url, "http://steering"));
+      const reported = readHlsSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
+      reports.set(`${title.id} ${client.address}`, { ...reported, atMs: now() });
       return reply.header("cache-control", "no-store").send(
         steeringManifest({
-          pathwayPriority: [...inRotation(ranked).map((a) => a.id), "origin"],
+          pathwayPriority: pathwayPriority(ranked, reported.pathway),
           ttlSec: ranked.ttlSec,
           reloadUri: `${options.publicBaseUrl()}steering/${title.id}/hls.json${regionQuery(client.region)}`,
         }),
@@ -207,17 +212,25 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
       const client = clientOf(request);
-      readDashSteeringQuery(new URL(request.url, "http://steering"));
+      const reported = readDashSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
+      reports.set(`${title.id} ${client.address}`, {
+        pathway: reported.pathway,
+        throughputBps: reported.throughputBps,
+        atMs: now(),
+      });
       return reply.header("cache-control", "no-store").send(
         dashSteeringManifest({
-          serviceLocationPriority: [...inRotation(ranked).map((a) => a.id), "origin"],
+          serviceLocationPriority: pathwayPriority(ranked, reported.pathway),
           ttlSec: ranked.ttlSec,
           reloadUri: `${options.publicBaseUrl()}steering/${title.id}/dash.json${regionQuery(client.region)}`,
         }),
       );
     },
   );
+
+  /** What players last reported (pathway and measured throughput), by title and address. */
+  app.get("/steering/reports", async () => Object.fromEntries(reports));
 
   return { app, report, forget: () => heartbeats.clear(), answer };
 }
