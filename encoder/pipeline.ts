@@ -169,7 +169,7 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
       durationSec: source.durationSec,
       video: encoded.video.map((v, i) => ({ ...v, quality: qualityOf(metric, measured[i]!) })),
       audio: encoded.audio,
-      text: encoded.text.map((t, i) => ({ ...t, default: false, id: t.id || `text-${i}` })),
+      text: encoded.text,
       thumbnails,
     };
     for (const t of packaged.text) {

@@ -7,7 +7,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { searchCatalog } from "./catalog/search.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
@@ -59,20 +59,16 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
     exposedHeaders: ["Content-Length", "Content-Range", "ETag"],
   });
 
-  app.get("/catalog.json", async (_request, reply) => {
+  // The catalog document: `/catalog.json` for the app, `/api/catalog` in the API's own namespace.
+  const catalogDocument = async (_request: FastifyRequest, reply: FastifyReply) => {
     try {
       return reply.header("cache-control", "no-cache").send(await catalog.read());
     } catch (error) {
       return catalogUnavailable(reply, error);
     }
-  });
-  app.get("/api/catalog", async (_request, reply) => {
-    try {
-      return reply.header("cache-control", "no-cache").send(await catalog.read());
-    } catch (error) {
-      return catalogUnavailable(reply, error);
-    }
-  });
+  };
+  app.get("/catalog.json", catalogDocument);
+  app.get("/api/catalog", catalogDocument);
   app.get<{ Params: { id: string } }>("/api/titles/:id", async (request, reply) => {
     try {
       const title = (await catalog.read()).titles.find((t) => t.id === request.params.id);
