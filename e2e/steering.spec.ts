@@ -39,7 +39,9 @@ test("stock hls.js follows content steering and fails over when an appliance goe
   const first = answer.appliances[0]!.id;
   // A slow link everywhere, so the player cannot buffer the whole clip before the failure.
   for (const a of answer.appliances) {
-    await page.request.put(`${ADMIN}admin/appliances/${a.id}/shaping`, { data: { bitsPerSecond: 500_000 } });
+    await page.request.put(`${ADMIN}admin/appliances/${a.id}/shaping`, {
+      data: { bitsPerSecond: 500_000 },
+    });
   }
   const before = await requestsByAppliance(page);
 

@@ -1,6 +1,7 @@
 /** The app shell: composes the features; features never import each other. */
 import { CatalogPage } from "../features/catalog/CatalogPage.tsx";
 import { HlsVideo } from "../features/player/HlsVideo.tsx";
+import { Player } from "../features/player/Player.tsx";
 
 /** `?src=URL` plays any HLS stream directly (a deep link a user or a test can open). */
 function streamFromLocation(): string | null {
@@ -20,7 +21,7 @@ export function App() {
           <HlsVideo src={src} />
         </main>
       ) : (
-        <CatalogPage />
+        <CatalogPage renderPlayer={(title) => <Player key={title.id} title={title} />} />
       )}
     </>
   );

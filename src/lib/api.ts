@@ -5,6 +5,8 @@
 import { type Catalog, parseCatalog } from "../schemas/catalog.ts";
 
 export const ORIGIN_URL: string = import.meta.env.VITE_ORIGIN_URL ?? "http://127.0.0.1:8080";
+export const STEERING_URL: string = import.meta.env.VITE_STEERING_URL ?? "http://127.0.0.1:8081";
+export const ADMIN_URL: string = import.meta.env.VITE_ADMIN_URL ?? "http://127.0.0.1:8082";
 
 /** A catalog path as a URL on the origin. */
 export function originUrl(catalogPath: string): string {

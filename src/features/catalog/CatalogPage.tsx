@@ -1,5 +1,5 @@
 /** The catalog: every title with its artwork, and for the selected one its encoding ladder. */
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { fetchCatalog, originUrl } from "../../lib/api.ts";
 import type { Catalog, Title } from "../../schemas/catalog.ts";
 import { TitleDetails } from "./TitleDetails.tsx";
@@ -9,7 +9,8 @@ type Load =
   | { state: "error"; message: string }
   | { state: "ready"; catalog: Catalog };
 
-export function CatalogPage() {
+/** `renderPlayer` comes from the app shell, which composes the features. */
+export function CatalogPage({ renderPlayer }: { renderPlayer: (title: Title) => ReactNode }) {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [selected, setSelected] = useState<Title | null>(null);
@@ -42,7 +43,13 @@ export function CatalogPage() {
   if (catalog.titles.length === 0) return <p>The catalog is empty: run `npm run encode`.</p>;
   return (
     <main>
-      {selected && <TitleDetails title={selected} onClose={() => setSelected(null)} />}
+      {selected && (
+        <TitleDetails
+          title={selected}
+          onClose={() => setSelected(null)}
+          player={renderPlayer(selected)}
+        />
+      )}
       <ul className="grid" aria-label="Titles">
         {catalog.titles.map((title) => (
           <li key={title.id}>

@@ -1,11 +1,20 @@
 /** One title: synopsis, playback, and the per-title ladder it was encoded with. */
-import { originUrl } from "../../lib/api.ts";
+
+import type { ReactNode } from "react";
 import type { Title } from "../../schemas/catalog.ts";
-import { HlsVideo } from "../player/HlsVideo.tsx";
 
 const kbps = (bps: number) => `${Math.round(bps / 1000)} kbit/s`;
 
-export function TitleDetails({ title, onClose }: { title: Title; onClose: () => void }) {
+/** `player` is composed in by the app shell: the catalog feature does not know the player. */
+export function TitleDetails({
+  title,
+  onClose,
+  player,
+}: {
+  title: Title;
+  onClose: () => void;
+  player: ReactNode;
+}) {
   const saving = title.encoding.bdRatePercent;
   return (
     <section className="details" aria-label={title.name}>
@@ -15,7 +24,7 @@ export function TitleDetails({ title, onClose }: { title: Title; onClose: () => 
           ✕
         </button>
       </header>
-      <HlsVideo src={originUrl(title.manifests.hls)} poster={originUrl(title.artwork.backdrop)} />
+      {player}
       <p>{title.synopsis}</p>
       <p className="card-meta">
         {title.year} · {Math.round(title.durationSec)} s · {title.genres.join(", ")} ·{" "}

@@ -1,0 +1,116 @@
+/**
+ * The stats overlay: what the session store holds, live, with small charts of buffer,
+ * throughput estimate and quality over the last minutes, and the last decisions' reasons.
+ */
+import { useEffect, useState } from "react";
+import { useStore } from "zustand";
+import { useShallow } from "zustand/react/shallow";
+import type { SessionStore, TimelinePoint } from "./session-store.ts";
+
+const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
+
+/** A tiny line chart: enough to see a trend, no axes. */
+function Sparkline({
+  points,
+  value,
+  label,
+  max,
+}: {
+  points: TimelinePoint[];
+  value: (p: TimelinePoint) => number;
+  label: string;
+  max?: number;
+}) {
+  const width = 240;
+  const height = 40;
+  const values = points.map(value);
+  const top = max ?? Math.max(1e-9, ...values);
+  const path = values
+    .map(
+      (v, i) =>
+        `${((i / Math.max(1, values.length - 1)) * width).toFixed(1)},${(height - (Math.min(v, top) / top) * height).toFixed(1)}`,
+    )
+    .join(" ");
+  return (
+    <figure className="spark">
+      <svg width={width} height={height} role="img" aria-label={label}>
+        <polyline points={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      </svg>
+      <figcaption>{label}</figcaption>
+    </figure>
+  );
+}
+
+export function StatsOverlay({ store }: { store: SessionStore }) {
+  const s = useStore(
+    store,
+    useShallow((st) => ({
+      engine: st.engine,
+      abr: st.abr,
+      status: st.status,
+      rendition: st.rendition,
+      applianceId: st.applianceId,
+      applianceBaseUrl: st.applianceBaseUrl,
+      bufferSec: st.bufferSec,
+      estimateBps: st.estimateBps,
+      timeline: st.timeline,
+      decisions: st.decisions,
+      warnings: st.warnings,
+    })),
+  );
+  // Re-render every second so running figures (an ongoing stall) move on.
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(performance.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const qoe = store.getState().qoeFigures(now);
+  const last = s.decisions.at(-1);
+  return (
+    <aside className="stats" aria-label="Playback statistics">
+      <dl>
+        <dt>engine</dt>
+        <dd>
+          {s.engine === "hlsjs" ? "hls.js" : "shaka-player"} ·{" "}
+          {s.abr === "ours" ? "our ABR" : "engine's ABR"} · {s.status}
+        </dd>
+        <dt>appliance</dt>
+        <dd data-testid="stats-appliance">{s.applianceId ?? "—"}</dd>
+        <dt>rendition</dt>
+        <dd data-testid="stats-rendition">
+          {s.rendition
+            ? `${s.rendition.id} (${s.rendition.width}x${s.rendition.height}, score ${s.rendition.quality.score.toFixed(0)})`
+            : "—"}
+        </dd>
+        <dt>buffer</dt>
+        <dd>{s.bufferSec.toFixed(1)} s</dd>
+        <dt>estimate</dt>
+        <dd>{mbps(s.estimateBps)}</dd>
+        <dt>first frame</dt>
+        <dd>
+          {qoe.timeToFirstFrameMs === null ? "—" : `${Math.round(qoe.timeToFirstFrameMs)} ms`}
+        </dd>
+        <dt>stalls</dt>
+        <dd data-testid="stats-stalls">
+          {qoe.stallCount} ({(qoe.stallMs / 1000).toFixed(1)} s)
+        </dd>
+        <dt>average</dt>
+        <dd>
+          {mbps(qoe.averageBitrateBps)}, quality {qoe.averageQuality.toFixed(0)}
+        </dd>
+        <dt>switches</dt>
+        <dd>
+          {qoe.switches} rendition, {qoe.applianceChanges} appliance
+        </dd>
+        <dt>dropped frames</dt>
+        <dd>{qoe.droppedFrames}</dd>
+        <dt>last decision</dt>
+        <dd data-testid="stats-reason">{last?.reason ?? "—"}</dd>
+      </dl>
+      <Sparkline points={s.timeline} value={(p) => p.bufferSec} label="buffer (s)" />
+      <Sparkline points={s.timeline} value={(p) => p.estimateBps} label="throughput estimate" />
+      <Sparkline points={s.timeline} value={(p) => p.quality} label="quality score" max={100} />
+      {s.warnings.length > 0 && <p className="warning">{s.warnings.at(-1)}</p>}
+    </aside>
+  );
+}

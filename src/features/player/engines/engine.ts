@@ -1,0 +1,83 @@
+/**
+ * The contract between the player and a playback engine adapter (hls.js for HLS, shaka-player
+ * for DASH). Adapters are thin: they translate between the engine and the ABR core
+ * (`src/abr/`) and report what happens through `EngineReporter`; they hold no policy.
+ */
+import type { AbrController } from "../../../abr/controller.ts";
+import type { Decision, Rendition } from "../../../abr/types.ts";
+
+export type EngineName = "hlsjs" | "shaka";
+
+/** Whose ABR decides: our controller, or the engine's own (kept selectable for comparison). */
+export type AbrMode = "ours" | "engine";
+
+export interface PlaybackSource {
+  /** Manifest URL as first loaded (on the origin, or a user's own stream). */
+  manifestUrl: string;
+  /**
+   * Our catalog's renditions when the stream is ours (with quality scores); null for any
+   * other stream, whose variants the adapter then maps from the engine's own level list.
+   */
+  renditions: Rendition[] | null;
+  /**
+   * The prefix every request URL of this title starts with on the origin, e.g.
+   * `http://127.0.0.1:8080/titles/grain--86aa04f59e83/`. The adapter rewrites it to the chosen
+   * appliance's base URL + the same title path. Null: requests go where the manifest says.
+   */
+  originTitleBase: string | null;
+  /** The same title path relative to any appliance, e.g. `titles/grain--86aa04f59e83/`. */
+  titlePath: string | null;
+}
+
+export interface SegmentStats {
+  renditionId: string;
+  applianceId: string | null;
+  url: string;
+  sizeBytes: number;
+  ttfbMs: number;
+  durationMs: number;
+}
+
+/** What an adapter tells the player; the player turns it into store updates. */
+export interface EngineReporter {
+  decision(decision: Decision): void;
+  segmentLoaded(stats: SegmentStats): void;
+  /** The rendition now playing (after a switch completes), by id. */
+  renditionPlaying(renditionId: string): void;
+  /** A fatal error the engine could not recover from: the error screen shows `message`. */
+  fatal(message: string): void;
+  /** A recoverable problem worth showing in the stats (e.g. a failed request retried elsewhere). */
+  warning(message: string): void;
+}
+
+export interface TrackInfo {
+  id: string;
+  language: string;
+  name: string;
+  active: boolean;
+}
+
+export interface EngineAdapter {
+  readonly name: EngineName;
+  /** Load `source` into `video`; resolves when the engine has parsed the manifest. */
+  load(video: HTMLVideoElement, source: PlaybackSource): Promise<void>;
+  /** The renditions the engine offers, in the core's terms (mapped for foreign streams). */
+  renditions(): Rendition[];
+  audioTracks(): TrackInfo[];
+  subtitleTracks(): TrackInfo[];
+  /** Switch audio without rebuffering (engines keep the video buffer). */
+  setAudioTrack(id: string): void;
+  /** null turns subtitles off. */
+  setSubtitleTrack(id: string | null): void;
+  /** null = automatic. With our ABR, the controller honours it; with the engine's, the engine does. */
+  setManualRendition(id: string | null): void;
+  destroy(): Promise<void>;
+}
+
+/** What every adapter factory takes. */
+export interface AdapterOptions {
+  abr: AbrMode;
+  /** Our controller (used when `abr` is "ours"); shared across engines so one code path decides. */
+  controller: AbrController;
+  reporter: EngineReporter;
+}

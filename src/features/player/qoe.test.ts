@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import {
+  applianceUsed,
+  figures,
+  firstFrame,
+  progressed,
+  renditionChanged,
+  stallBegan,
+  stallEnded,
+  started,
+} from "./qoe.ts";
+
+describe("QoE accounting", () => {
+  it("measures time to first frame from the play request", () => {
+    const s = firstFrame(started(1000), 1850);
+    expect(figures(s, 2000).timeToFirstFrameMs).toBe(850);
+  });
+
+  it("counts stalls after the first frame only, with their time", () => {
+    let s = started(0);
+    s = stallBegan(s, 100); // startup wait: not a stall
+    s = firstFrame(s, 500);
+    s = stallBegan(s, 3000);
+    s = stallBegan(s, 3100); // already stalled
+    expect(figures(s, 3500).stallMs).toBe(500); // an ongoing stall counts so far
+    s = stallEnded(s, 4200);
+    expect(figures(s, 5000)).toMatchObject({ stallCount: 1, stallMs: 1200 });
+  });
+
+  it("weights bitrate and quality by the time each rendition played, not while stalled", () => {
+    let s = firstFrame(started(0), 0);
+    s = renditionChanged(s, 0, "low", 1_000_000, 40);
+    s = renditionChanged(s, 1000, "high", 3_000_000, 80); // 1 s of low
+    s = stallBegan(s, 4000); // 3 s of high
+    s = stallEnded(s, 9000); // 5 s stalled: not played
+    s = progressed(s, 9000);
+    const f = figures(s, 9000);
+    expect(f.averageBitrateBps).toBeCloseTo(2_500_000, 0);
+    expect(f.averageQuality).toBeCloseTo(70, 6);
+    expect(f.switches).toBe(1);
+  });
+
+  it("counts appliance changes, not the first appliance", () => {
+    let s = started(0);
+    s = applianceUsed(s, "isp-a-1");
+    s = applianceUsed(s, "isp-a-1");
+    s = applianceUsed(s, "exchange-1");
+    expect(figures(s, 0).applianceChanges).toBe(1);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Quality-of-experience accounting for one playback session, pure: events in, figures out.
+ * The session store feeds it from the video element and the adapter; tests feed it scripts.
+ */
+
+export interface QoeFigures {
+  /** From the play request to the first frame shown; null until then. */
+  timeToFirstFrameMs: number | null;
+  stallCount: number;
+  stallMs: number;
+  /** Time-weighted over what was played. */
+  averageBitrateBps: number;
+  averageQuality: number;
+  switches: number;
+  applianceChanges: number;
+  droppedFrames: number;
+}
+
+export interface QoeState {
+  startedAtMs: number | null;
+  firstFrameAtMs: number | null;
+  stallStartedAtMs: number | null;
+  stallCount: number;
+  stallMs: number;
+  playedMs: number;
+  bitrateMs: number;
+  qualityMs: number;
+  lastSampleAtMs: number | null;
+  renditionId: string | null;
+  bitrateBps: number;
+  quality: number;
+  applianceId: string | null;
+  switches: number;
+  applianceChanges: number;
+  droppedFrames: number;
+}
+
+export function initialQoe(): QoeState {
+  return {
+    startedAtMs: null,
+    firstFrameAtMs: null,
+    stallStartedAtMs: null,
+    stallCount: 0,
+    stallMs: 0,
+    playedMs: 0,
+    bitrateMs: 0,
+    qualityMs: 0,
+    lastSampleAtMs: null,
+    renditionId: null,
+    bitrateBps: 0,
+    quality: 0,
+    applianceId: null,
+    switches: 0,
+    applianceChanges: 0,
+    droppedFrames: 0,
+  };
+}
+
+/** A play request: a fresh session whose clock starts now. */
+export const started = (atMs: number): QoeState => ({ ...initialQoe(), startedAtMs: atMs });
+
+/** Account the time since the last sample at the rendition that was playing. */
+function accrue(s: QoeState, atMs: number, playing: boolean): QoeState {
+  if (s.lastSampleAtMs === null || !playing) return { ...s, lastSampleAtMs: atMs };
+  const dt = Math.max(0, atMs - s.lastSampleAtMs);
+  return {
+    ...s,
+    lastSampleAtMs: atMs,
+    playedMs: s.playedMs + dt,
+    bitrateMs: s.bitrateMs + s.bitrateBps * dt,
+    qualityMs: s.qualityMs + s.quality * dt,
+  };
+}
+
+export function firstFrame(s: QoeState, atMs: number): QoeState {
+  if (s.firstFrameAtMs !== null) return s;
+  return { ...s, firstFrameAtMs: atMs, lastSampleAtMs: atMs };
+}
+
+/** Playback progressed normally up to `atMs`. */
+export function progressed(s: QoeState, atMs: number): QoeState {
+  return accrue(s, atMs, s.firstFrameAtMs !== null && s.stallStartedAtMs === null);
+}
+
+/** The player ran dry after the first frame: a stall (waiting before it is startup, not a stall). */
+export function stallBegan(s: QoeState, atMs: number): QoeState {
+  if (s.firstFrameAtMs === null || s.stallStartedAtMs !== null) return s;
+  return { ...accrue(s, atMs, true), stallStartedAtMs: atMs, stallCount: s.stallCount + 1 };
+}
+
+export function stallEnded(s: QoeState, atMs: number): QoeState {
+  if (s.stallStartedAtMs === null) return s;
+  return {
+    ...s,
+    stallMs: s.stallMs + (atMs - s.stallStartedAtMs),
+    stallStartedAtMs: null,
+    lastSampleAtMs: atMs,
+  };
+}
+
+export function renditionChanged(
+  s: QoeState,
+  atMs: number,
+  id: string,
+  bitrateBps: number,
+  quality: number,
+): QoeState {
+  const accrued = progressed(s, atMs);
+  const switched = s.renditionId !== null && s.renditionId !== id;
+  return {
+    ...accrued,
+    renditionId: id,
+    bitrateBps,
+    quality,
+    switches: s.switches + (switched ? 1 : 0),
+  };
+}
+
+export function applianceUsed(s: QoeState, applianceId: string | null): QoeState {
+  if (applianceId === null || applianceId === s.applianceId) return s;
+  return {
+    ...s,
+    applianceId,
+    applianceChanges: s.applianceChanges + (s.applianceId === null ? 0 : 1),
+  };
+}
+
+export function figures(s: QoeState, atMs: number): QoeFigures {
+  const current = s.stallStartedAtMs === null ? 0 : atMs - s.stallStartedAtMs;
+  return {
+    timeToFirstFrameMs:
+      s.startedAtMs !== null && s.firstFrameAtMs !== null ? s.firstFrameAtMs - s.startedAtMs : null,
+    stallCount: s.stallCount,
+    stallMs: s.stallMs + current,
+    averageBitrateBps: s.playedMs > 0 ? s.bitrateMs / s.playedMs : s.bitrateBps,
+    averageQuality: s.playedMs > 0 ? s.qualityMs / s.playedMs : s.quality,
+    switches: s.switches,
+    applianceChanges: s.applianceChanges,
+    droppedFrames: s.droppedFrames,
+  };
+}

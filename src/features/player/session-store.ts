@@ -1,0 +1,171 @@
+/**
+ * The playback session: a vanilla zustand store the engine adapters write to and React reads
+ * through selectors. It holds what the stats overlay shows: engine, rendition and appliance in
+ * use, buffer, estimates, the decision log, a timeline for the charts, and the QoE figures.
+ */
+import { createStore } from "zustand/vanilla";
+import type { Decision, Rendition } from "../../abr/types.ts";
+import type { AbrMode, EngineName, SegmentStats } from "./engines/engine.ts";
+import {
+  applianceUsed,
+  figures,
+  firstFrame,
+  initialQoe,
+  progressed,
+  type QoeFigures,
+  type QoeState,
+  renditionChanged,
+  stallBegan,
+  stallEnded,
+  started,
+} from "./qoe.ts";
+
+/** One point of the stats charts, taken about every 500 ms. */
+export interface TimelinePoint {
+  atMs: number;
+  bufferSec: number;
+  estimateBps: number;
+  quality: number;
+  applianceId: string | null;
+}
+
+export type PlaybackStatus =
+  | "idle"
+  | "loading"
+  | "playing"
+  | "paused"
+  | "stalled"
+  | "ended"
+  | "error";
+
+export interface SessionState {
+  engine: EngineName;
+  abr: AbrMode;
+  status: PlaybackStatus;
+  error: string | null;
+  warnings: string[];
+  renditions: Rendition[];
+  rendition: Rendition | null;
+  applianceId: string | null;
+  applianceBaseUrl: string | null;
+  bufferSec: number;
+  estimateBps: number;
+  lastSegment: SegmentStats | null;
+  decisions: Decision[];
+  timeline: TimelinePoint[];
+  qoe: QoeState;
+}
+
+export interface SessionActions {
+  begin(engine: EngineName, abr: AbrMode, atMs: number): void;
+  setRenditions(renditions: Rendition[]): void;
+  decision(decision: Decision): void;
+  segmentLoaded(stats: SegmentStats): void;
+  renditionPlaying(id: string, atMs: number): void;
+  firstFrame(atMs: number): void;
+  waiting(atMs: number): void;
+  playing(atMs: number): void;
+  paused(): void;
+  ended(): void;
+  fatal(message: string): void;
+  warning(message: string): void;
+  sample(point: Omit<TimelinePoint, "quality" | "applianceId">, droppedFrames: number): void;
+  qoeFigures(atMs: number): QoeFigures;
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
+
+/** Bounded so a long session cannot grow memory: about 4 minutes of timeline, 200 decisions. */
+const MAX_TIMELINE = 500;
+const MAX_DECISIONS = 200;
+const MAX_WARNINGS = 20;
+
+const bounded = <T>(list: T[], item: T, max: number) => [...list.slice(-(max - 1)), item];
+
+export function createSessionStore() {
+  return createStore<SessionState & SessionActions>()((set, get) => ({
+    engine: "hlsjs",
+    abr: "ours",
+    status: "idle",
+    error: null,
+    warnings: [],
+    renditions: [],
+    rendition: null,
+    applianceId: null,
+    applianceBaseUrl: null,
+    bufferSec: 0,
+    estimateBps: 0,
+    lastSegment: null,
+    decisions: [],
+    timeline: [],
+    qoe: initialQoe(),
+
+    begin: (engine, abr, atMs) =>
+      set({
+        engine,
+        abr,
+        status: "loading",
+        error: null,
+        warnings: [],
+        rendition: null,
+        applianceId: null,
+        applianceBaseUrl: null,
+        decisions: [],
+        timeline: [],
+        lastSegment: null,
+        qoe: started(atMs),
+      }),
+    setRenditions: (renditions) => set({ renditions }),
+    decision: (decision) =>
+      set((s) => ({
+        decisions: bounded(s.decisions, decision, MAX_DECISIONS),
+        estimateBps: decision.inputs.estimateBitsPerSecond,
+      })),
+    segmentLoaded: (stats) =>
+      set((s) => ({
+        lastSegment: stats,
+        applianceId: stats.applianceId ?? s.applianceId,
+        applianceBaseUrl: stats.applianceId
+          ? (s.decisions.at(-1)?.applianceBaseUrl ?? s.applianceBaseUrl)
+          : s.applianceBaseUrl,
+        qoe: applianceUsed(s.qoe, stats.applianceId),
+      })),
+    renditionPlaying: (id, atMs) =>
+      set((s) => {
+        const rendition = s.renditions.find((r) => r.id === id) ?? null;
+        if (!rendition) return {};
+        return {
+          rendition,
+          qoe: renditionChanged(
+            s.qoe,
+            atMs,
+            id,
+            rendition.averageBitrateBps,
+            rendition.quality.score,
+          ),
+        };
+      }),
+    firstFrame: (atMs) => set((s) => ({ status: "playing", qoe: firstFrame(s.qoe, atMs) })),
+    waiting: (atMs) =>
+      set((s) => ({
+        status: s.qoe.firstFrameAtMs === null ? "loading" : "stalled",
+        qoe: stallBegan(s.qoe, atMs),
+      })),
+    playing: (atMs) => set((s) => ({ status: "playing", qoe: stallEnded(s.qoe, atMs) })),
+    paused: () => set({ status: "paused" }),
+    ended: () => set({ status: "ended" }),
+    fatal: (message) => set({ status: "error", error: message }),
+    warning: (message) => set((s) => ({ warnings: bounded(s.warnings, message, MAX_WARNINGS) })),
+    sample: (point, droppedFrames) =>
+      set((s) => ({
+        bufferSec: point.bufferSec,
+        timeline: bounded(
+          s.timeline,
+          { ...point, quality: s.rendition?.quality.score ?? 0, applianceId: s.applianceId },
+          MAX_TIMELINE,
+        ),
+        qoe: { ...progressed(s.qoe, point.atMs), droppedFrames },
+      })),
+    qoeFigures: (atMs) => figures(get().qoe, atMs),
+  }));
+}
