@@ -10,6 +10,7 @@ import type { CapabilityResult, Rendition } from "../../abr/types.ts";
 import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
 import type { Title } from "../../schemas/catalog.ts";
 import { parseSteeringAnswer } from "../../schemas/steering.ts";
+import { bufferAheadSec, rangesOf } from "./engines/buffer.ts";
 import type {
   AbrMode,
   AdapterOptions,
@@ -22,18 +23,6 @@ import { createSessionStore, type SessionStore } from "./session-store.ts";
 
 /** How often the overlay's charts get a point. */
 const SAMPLE_MS = 500;
-
-export function bufferAhead(video: HTMLVideoElement): number {
-  for (let i = 0; i < video.buffered.length; i++) {
-    if (
-      video.buffered.start(i) <= video.currentTime + 0.1 &&
-      video.buffered.end(i) >= video.currentTime
-    ) {
-      return Math.max(0, video.buffered.end(i) - video.currentTime);
-    }
-  }
-  return 0;
-}
 
 async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]> {
   if (!("mediaCapabilities" in navigator)) return [];
@@ -128,7 +117,7 @@ export function usePlaybackSession(
       store.getState().sample(
         {
           atMs: now(),
-          bufferSec: bufferAhead(video),
+          bufferSec: bufferAheadSec(rangesOf(video.buffered), video.currentTime),
           estimateBps: controller.estimateBitsPerSecond(),
         },
         quality?.droppedVideoFrames ?? 0,

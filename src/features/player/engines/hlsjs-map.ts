@@ -22,38 +22,6 @@ export interface LevelInfo {
   videoCodec: string | undefined;
 }
 
-export interface TimeRange {
-  start: number;
-  end: number;
-}
-
-/** Gaps up to this size do not end the buffer (hls.js's `maxBufferHole` default is 0.1 s). */
-export const BUFFER_HOLE_SEC = 0.1;
-
-/**
- * Seconds buffered ahead of `currentTime`: the range holding the playhead (its start may be a
- * hole's width ahead, as right after a seek), extended across following ranges separated by
- * no more than a hole.
- */
-export function bufferAheadSec(
-  ranges: readonly TimeRange[],
-  currentTime: number,
-  holeSec = BUFFER_HOLE_SEC,
-): number {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start);
-  let end: number | null = null;
-  for (const range of sorted) {
-    if (end === null) {
-      if (range.start <= currentTime + holeSec && range.end >= currentTime) end = range.end;
-    } else if (range.start <= end + holeSec) {
-      end = Math.max(end, range.end);
-    } else {
-      break;
-    }
-  }
-  return end === null ? 0 : Math.max(0, end - currentTime);
-}
-
 /**
  * Where a request goes. A URL under any known title base (the origin's, or an appliance's the
  * player used before: a media playlist loaded from an appliance resolves its segments there)

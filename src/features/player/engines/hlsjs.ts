@@ -26,6 +26,7 @@ import type {
 } from "hls.js";
 import { ORIGIN_ID } from "../../../abr/appliances.ts";
 import type { Decision, DecisionContext, Rendition } from "../../../abr/types.ts";
+import { bufferAheadSec, rangesOf } from "./buffer.ts";
 import type {
   AdapterOptions,
   EngineAdapter,
@@ -34,14 +35,12 @@ import type {
   TrackInfo,
 } from "./engine.ts";
 import {
-  bufferAheadSec,
   describeFailure,
   type LevelInfo,
   levelIndexFor,
   matchLevels,
   renditionsFromLevels,
   rewriteUrl,
-  type TimeRange,
   titleBaseOn,
   usefulHeight,
 } from "./hlsjs-map.ts";
@@ -73,14 +72,6 @@ function levelInfo(level: Level): LevelInfo {
     frameRate: level.frameRate,
     videoCodec: level.videoCodec,
   };
-}
-
-function ranges(buffered: TimeRanges): TimeRange[] {
-  const list: TimeRange[] = [];
-  for (let i = 0; i < buffered.length; i++) {
-    list.push({ start: buffered.start(i), end: buffered.end(i) });
-  }
-  return list;
 }
 
 /** What the loader remembers about one request it routed. */
@@ -152,7 +143,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
   };
 
   const bufferSec = (): number =>
-    video ? bufferAheadSec(ranges(video.buffered), video.currentTime) : 0;
+    video ? bufferAheadSec(rangesOf(video.buffered), video.currentTime) : 0;
 
   const decisionContext = (): DecisionContext => {
     const top = [...renditions].sort((a, b) => b.height - a.height)[0];

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Rendition } from "../../../abr/types.ts";
 import {
-  bufferAheadSec,
   describeShakaError,
   estimateQualityScore,
   matchRendition,
   maxUsefulHeight,
   pickVariant,
-  type RangesLike,
   renditionIdsByVideo,
   renditionsFromVariants,
   rewriteUri,
@@ -20,10 +18,6 @@ const route = {
   titlePath: "titles/grain--86aa04f59e83/",
   applianceBaseUrl: "http://127.0.0.1:9001/",
 };
-
-function ranges(...r: [number, number][]): RangesLike {
-  return { length: r.length, start: (i) => r[i]![0], end: (i) => r[i]![1] };
-}
 
 function rendition(id: string, codec: "h264" | "av1", height: number, peak: number): Rendition {
   return {
@@ -68,15 +62,6 @@ describe("rewriteUri", () => {
     expect(rewriteUri("http://cdn.example/x.m4s", route)).toBe("http://cdn.example/x.m4s");
     expect(rewriteUri(`${ORIGIN}a`, { ...route, applianceBaseUrl: null })).toBe(`${ORIGIN}a`);
     expect(rewriteUri(`${ORIGIN}a`, { ...route, originTitleBase: null })).toBe(`${ORIGIN}a`);
-  });
-});
-
-describe("bufferAheadSec", () => {
-  it("measures the range holding the playhead", () => {
-    expect(bufferAheadSec(ranges([0, 4], [10, 20]), 12)).toBe(8);
-    expect(bufferAheadSec(ranges([0, 4]), 5)).toBe(0);
-    expect(bufferAheadSec(ranges([0.05, 6]), 0)).toBeCloseTo(6);
-    expect(bufferAheadSec(ranges(), 0)).toBe(0);
   });
 });
 

@@ -48,27 +48,6 @@ export function isTitleUri(uri: string, originTitleBase: string | null): boolean
   return originTitleBase !== null && uri.startsWith(originTitleBase);
 }
 
-/** The `TimeRanges` surface we read (so tests need no DOM). */
-export interface RangesLike {
-  readonly length: number;
-  start(index: number): number;
-  end(index: number): number;
-}
-
-/**
- * Seconds buffered ahead of `currentTime` in the range that contains it (a 0.1 s tolerance
- * at the start, for a playhead resting just before the first frame). Same rule as
- * `bufferAhead` in `usePlaybackSession.ts`, kept here so the adapter reads no feature code.
- */
-export function bufferAheadSec(ranges: RangesLike, currentTime: number): number {
-  for (let i = 0; i < ranges.length; i++) {
-    if (ranges.start(i) <= currentTime + 0.1 && ranges.end(i) >= currentTime) {
-      return Math.max(0, ranges.end(i) - currentTime);
-    }
-  }
-  return 0;
-}
-
 /** Largest useful height for an element `cssHeight` px tall; null (no cap) when not laid out. */
 export function maxUsefulHeight(cssHeight: number, devicePixelRatio: number): number | null {
   if (!(cssHeight > 0)) return null;

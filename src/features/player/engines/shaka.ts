@@ -11,9 +11,9 @@
  */
 import type shakaNs from "shaka-player";
 import type { Decision, Rendition, SegmentError } from "../../../abr/types.ts";
+import { bufferAheadSec, rangesOf } from "./buffer.ts";
 import type { AdapterOptions, EngineAdapter, PlaybackSource, TrackInfo } from "./engine.ts";
 import {
-  bufferAheadSec,
   describeShakaError,
   isTitleUri,
   maxUsefulHeight,
@@ -231,7 +231,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   const inFlight = new WeakMap<Request, { loaded: number; total: number | null }>();
   const completed = new WeakSet<Request>();
 
-  const bufferSec = () => (video ? bufferAheadSec(video.buffered, video.currentTime) : 0);
+  const bufferSec = () => (video ? bufferAheadSec(rangesOf(video.buffered), video.currentTime) : 0);
   const playbackRate = () => abr?.playbackRate ?? video?.playbackRate ?? 1;
 
   function report(decision: Decision): void {
