@@ -50,8 +50,8 @@ for (const engine of ["hlsjs", "shaka"] as const) {
   });
 
   test(`${engine}: switches down on a throttle drop without stalling`, async ({ page }) => {
-    // Known gap, tracked in the issue: through hls.js the controller does not yet climb above
-    // the second AV1 rung at 3 Mbit/s within 30 s, so the drop has nothing to switch down from.
+    // Known gap, tracked in the issue: through hls.js, at 3 Mbit/s the controller stays on the
+    // second AV1 rung (176k) for 30 s, so the drop has nothing to switch down from.
     test.fixme(engine === "hlsjs", "hls.js path does not climb to the top rung yet");
     await shapeAll(page, 3_000_000);
     await openPlayer(page, engine);

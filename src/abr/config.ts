@@ -87,7 +87,11 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
     ttfbHalfLifeSamples: 3, // ours: follows a server slowing down within a few segments
     defaultBitsPerSecond: 1_000_000, // shaka-player abr.defaultBandwidthEstimate (1 Mbit/s)
     defaultTtfbMs: 200, // ours: a pessimistic round trip plus server time for a first guess
-    minSampleBytes: 16_000, // shaka-player abr.advanced.minBytes: below it, timing noise rules
+    // shaka-player's abr.advanced.minBytes is 16 kB, but our lowest rungs (3G rates, AV1 below
+    // them) make 2 s segments of 8-40 kB: at 16 kB a player on the bottom rung never measured
+    // anything and never climbed (seen through hls.js on a 32 kbit/s AV1 rung). 4 kB is about
+    // the smallest transfer whose time, TTFB removed, is more than timer noise on loopback.
+    minSampleBytes: 4_000,
     cacheHitRateFactor: 10, // the brief: > 10x the estimate is implausible for the network
     cacheHitMaxTransferMs: 20, // ours: a disk/memory cache answers a 2 s segment in a few ms
     cacheHitBelieveAfter: 3, // ours: a 4th in a row is a fast link, not a burst of cache hits

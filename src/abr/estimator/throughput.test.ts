@@ -77,7 +77,7 @@ describe("ThroughputEstimator", () => {
     steady(e, "a", 4 * MBPS);
     const before = e.estimate("a").bitsPerSecond;
     for (let i = 0; i < 10; i++) {
-      expect(e.onDownload("a", download(8_000, 100 * MBPS, 300))).toBe("too-small");
+      expect(e.onDownload("a", download(3_000, 100 * MBPS, 300))).toBe("too-small");
     }
     expect(e.estimate("a").bitsPerSecond).toBe(before);
     expect(e.ttfbMs("a")).toBeGreaterThan(250);
@@ -114,5 +114,14 @@ describe("ThroughputEstimator", () => {
     expect(e.onProgress("a", 20_000, 3000, 2900)).toBeNull(); // 100 ms of transfer
     expect(e.onProgress("a", 500_000, 1000, 100)).toBeNull(); // 4.4 Mbit/s: not a drop
     expect(e.estimate("a").bitsPerSecond).toBe(before);
+  });
+});
+
+describe("ThroughputEstimator on the bottom rung", () => {
+  it("measures segments of a few kilobytes, so a player on a low rung can climb", () => {
+    const e = new ThroughputEstimator(DEFAULT_ABR_CONFIG.estimator);
+    // An 8 kB segment (2 s at 32 kbit/s) in 20 ms after a 10 ms TTFB: 3.2 Mbit/s.
+    expect(e.onDownload("a", { sizeBytes: 8_000, ttfbMs: 10, durationMs: 30 })).toBe("counted");
+    expect(e.estimate("a")).toEqual({ bitsPerSecond: 3_200_000, source: "appliance" });
   });
 });
