@@ -7,10 +7,7 @@
  * the steering manifest that orders those service locations.
  */
 import { escapeXml } from "../../encoder/package/dash.ts";
-import { PATHWAY_ID, parseThroughputBps } from "./hls.ts";
-
-/** Steering manifest format version: the only one the spec defines. */
-const STEERING_MANIFEST_VERSION = 1;
+import { PATHWAY_ID, parseThroughputBps, steeringManifestBase } from "./hls.ts";
 
 export interface ServiceLocation {
   /** Same character set as an HLS PATHWAY-ID, so one appliance id serves both protocols. */
@@ -86,13 +83,8 @@ export function dashSteeringManifest(input: {
   reloadUri: string;
 }): DashSteeringManifest {
   checkIds(input.serviceLocationPriority);
-  if (!Number.isInteger(input.ttlSec) || input.ttlSec <= 0) {
-    throw new Error(`TTL must be a positive whole number of seconds, got ${input.ttlSec}`);
-  }
   return {
-    VERSION: STEERING_MANIFEST_VERSION,
-    TTL: input.ttlSec,
-    "RELOAD-URI": input.reloadUri,
+    ...steeringManifestBase(input.ttlSec, input.reloadUri),
     "SERVICE-LOCATION-PRIORITY": [...input.serviceLocationPriority],
   };
 }

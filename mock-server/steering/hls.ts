@@ -12,7 +12,7 @@
 export const PATHWAY_ID = /^[A-Za-z0-9._-]+$/;
 
 /** Steering manifest format version: the only one the spec defines. */
-const STEERING_MANIFEST_VERSION = 1;
+const STEERING_MANIFEST_VERSION = 1 as const;
 
 /** Tags whose URI belongs to a pathway; other tags are copied once, unchanged. */
 const STREAM_INF = "#EXT-X-STREAM-INF:";
@@ -185,15 +185,18 @@ export function steeringManifest(input: {
   reloadUri: string;
 }): HlsSteeringManifest {
   checkPathways(input.pathwayPriority.map((id) => ({ id, baseUrl: "" })));
-  if (!Number.isInteger(input.ttlSec) || input.ttlSec <= 0) {
-    throw new Error(`TTL must be a positive whole number of seconds, got ${input.ttlSec}`);
-  }
   return {
-    VERSION: STEERING_MANIFEST_VERSION,
-    TTL: input.ttlSec,
-    "RELOAD-URI": input.reloadUri,
+    ...steeringManifestBase(input.ttlSec, input.reloadUri),
     "PATHWAY-PRIORITY": [...input.pathwayPriority],
   };
+}
+
+/** The fields HLS and DASH steering manifests share; throws on a TTL that is not a positive whole number. */
+export function steeringManifestBase(ttlSec: number, reloadUri: string) {
+  if (!Number.isInteger(ttlSec) || ttlSec <= 0) {
+    throw new Error(`TTL must be a positive whole number of seconds, got ${ttlSec}`);
+  }
+  return { VERSION: STEERING_MANIFEST_VERSION, TTL: ttlSec, "RELOAD-URI": reloadUri };
 }
 
 /**
