@@ -53,11 +53,12 @@ const appPort = Number(values["app-port"] ?? (values.e2e ? 15173 : 5173));
 if (!values["skip-encode"]) {
   const args = ["--out", catalogDir];
   if (values.e2e) {
-    // 30 s: long enough that a throttled player cannot buffer it whole before a test's fault.
-    const sources = path.join(ROOT, ".cache/e2e-sources-30s");
+    // 60 s: longer than hls.js's 30 s of buffer ahead, so a player still downloads when a
+    // test's fault or throttle drop comes.
+    const sources = path.join(ROOT, ".cache/e2e-sources-60s");
     await mkdir(sources, { recursive: true });
     const clip = path.join(sources, "e2e-clip.mkv");
-    if (!existsSync(clip)) await makeTestClip(clip, { durationSec: 30 });
+    if (!existsSync(clip)) await makeTestClip(clip, { durationSec: 60 });
     args.push(clip);
   }
   const code = await encode(args);

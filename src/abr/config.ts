@@ -39,8 +39,10 @@ export interface RulesConfig {
   startupDownloadBudgetSegments: number;
   /** No switch up below this buffer level (reservoir). */
   upSwitchMinBufferSec: number;
-  /** Minimum time between two switches up; switches down are never delayed. */
+  /** Minimum time between two switches up, in wall time or in media downloaded since (either
+   * suffices); switches down are never delayed. */
   minUpSwitchIntervalMs: number;
+  minUpSwitchMediaSec: number;
   /** Steps per switch up, and the larger number allowed when the buffer is high. */
   maxUpSteps: number;
   maxUpStepsHighBuffer: number;
@@ -107,6 +109,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
     startupDownloadBudgetSegments: 1, // ours: startup delay of about one 2 s segment
     upSwitchMinBufferSec: 4, // ours: two 2 s segments in hand before risking a switch up
     minUpSwitchIntervalMs: 8_000, // shaka-player abr.switchInterval (8 s)
+    minUpSwitchMediaSec: 8, // ours: the same 8 s, as the viewer sees it (four 2 s segments)
     maxUpSteps: 1, // the brief: "up one or two steps at a time"
     maxUpStepsHighBuffer: 2, // the brief
     highBufferSec: 20, // ours: ten segments in hand, a failed step up cannot stall

@@ -102,6 +102,22 @@ describe("AbrController: steady state", () => {
     expect(after.at(-1)!.renditionId).toBe("h264-1080");
   });
 
+  it("climbs while a fast link fills the buffer, pacing by media time, not wall time", () => {
+    // hls.js buffers 30 s ahead: at 20 Mbit/s a 30 s title is fetched in a few seconds of wall
+    // time, so a wall-clock interval alone would leave it whole on the first rungs.
+    const { abr, clock } = setup();
+    const startMs = clock.now();
+    const ds = play(abr, clock, H264, player({ linkBitsPerSecond: 20 * MBPS }), 15);
+    expect(clock.now() - startMs).toBeLessThan(15_000);
+    expect(indexOf(H264, ds.at(-1)!.renditionId)).toBeGreaterThanOrEqual(3);
+    const at = ds.map((d) => d.renditionId);
+    const upIndexes = at.flatMap((id, i) => (i > 0 && id !== at[i - 1] ? [i] : []));
+    for (let i = 1; i < upIndexes.length; i++) {
+      // Four 2 s segments (8 s of media) at each rung before the next step up.
+      expect(upIndexes[i]! - upIndexes[i - 1]!).toBeGreaterThanOrEqual(4);
+    }
+  });
+
   it("does not oscillate on a steady link", () => {
     const { abr, clock } = setup();
     const ds = play(abr, clock, H264, player({ linkBitsPerSecond: 3 * MBPS }), 60);

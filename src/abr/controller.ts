@@ -36,6 +36,9 @@ export class AbrController {
   private ladder: Rendition[] = [];
   private previousRenditionId: string | null = null;
   private lastUpSwitchAtMs: number | null = null;
+  private mediaSinceUpSwitchSec: number | null = null;
+  /** The last decision's segment duration: the fallback for a segment reported without one. */
+  private segmentDurationSec = 2;
   private abandonedToId: string | null = null;
   private manualActive = false;
   private readonly log: Decision[] = [];
@@ -53,6 +56,7 @@ export class AbrController {
     this.renditions = [...renditions];
     this.previousRenditionId = null;
     this.lastUpSwitchAtMs = null;
+    this.mediaSinceUpSwitchSec = null;
     this.abandonedToId = null;
     this.rebuildLadder();
   }
@@ -85,7 +89,11 @@ export class AbrController {
     const rendition = input.ladder[result.index] ?? input.ladder[0]!;
 
     const currentIndex = input.currentIndex;
-    if (currentIndex !== null && result.index > currentIndex) this.lastUpSwitchAtMs = nowMs;
+    if (currentIndex !== null && result.index > currentIndex) {
+      this.lastUpSwitchAtMs = nowMs;
+      this.mediaSinceUpSwitchSec = 0;
+    }
+    this.segmentDurationSec = context.segmentDurationSec;
     this.previousRenditionId = rendition.id;
     this.abandonedToId = null;
     this.manualActive = result.rule === "manual";
@@ -147,6 +155,9 @@ export class AbrController {
   /** A completed download. Returns how the estimator treated the sample. */
   onSegmentLoaded(segment: SegmentLoaded): SampleVerdict {
     const verdict = this.estimator.onDownload(segment.applianceId, segment);
+    if (this.mediaSinceUpSwitchSec !== null) {
+      this.mediaSinceUpSwitchSec += segment.mediaDurationSec ?? this.segmentDurationSec;
+    }
     this.selector.onSuccess(segment.applianceId);
     if (verdict === "counted") {
       this.selector.onMeasured(
@@ -190,6 +201,7 @@ export class AbrController {
       ttfbSec: ttfbMs / 1000,
       nowMs,
       lastUpSwitchAtMs: this.lastUpSwitchAtMs,
+      mediaSinceUpSwitchSec: this.mediaSinceUpSwitchSec,
       manualRenditionId: manualId,
       maxHeight: context.maxHeight ?? null,
       abandonedToIndex: this.indexIn(ladder, this.abandonedToId),

@@ -96,6 +96,8 @@ export interface SegmentLoaded {
   durationMs: number;
   /** Served from the browser's or a local cache: says nothing about the network. */
   fromCache?: boolean;
+  /** Media duration of the segment, when the engine knows it (else the decision's segment duration). */
+  mediaDurationSec?: number;
 }
 
 export interface SegmentError {

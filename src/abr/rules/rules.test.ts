@@ -25,6 +25,7 @@ const input = (over: Partial<RuleInput>): RuleInput => ({
   ttfbSec: 0.05,
   nowMs: 100_000,
   lastUpSwitchAtMs: null,
+  mediaSinceUpSwitchSec: null,
   manualRenditionId: null,
   maxHeight: null,
   abandonedToIndex: null,
@@ -106,8 +107,20 @@ describe("upSwitchPacingRule", () => {
   });
 
   it("holds within the minimum interval after a switch up", () => {
-    expect(upSwitchPacingRule(input({ lastUpSwitchAtMs: 100_000 - 7_999 }), config).index).toBe(2);
-    expect(upSwitchPacingRule(input({ lastUpSwitchAtMs: 100_000 - 8_000 }), config).index).toBe(3);
+    const media = { mediaSinceUpSwitchSec: 2 };
+    const at = (ms: number) => input({ ...media, lastUpSwitchAtMs: 100_000 - ms });
+    expect(upSwitchPacingRule(at(7_999), config).index).toBe(2);
+    expect(upSwitchPacingRule(at(8_000), config).index).toBe(3);
+  });
+
+  it("lets a fast link step up again once 8 s of media came at the new rung", () => {
+    const recent = { lastUpSwitchAtMs: 100_000 - 1_000 };
+    expect(upSwitchPacingRule(input({ ...recent, mediaSinceUpSwitchSec: 6 }), config).index).toBe(
+      2,
+    );
+    expect(upSwitchPacingRule(input({ ...recent, mediaSinceUpSwitchSec: 8 }), config).index).toBe(
+      3,
+    );
   });
 });
 

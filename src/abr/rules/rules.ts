@@ -21,6 +21,8 @@ export interface RuleInput {
   ttfbSec: number;
   nowMs: number;
   lastUpSwitchAtMs: number | null;
+  /** Media seconds downloaded since that switch up (what the viewer will watch at the new rung). */
+  mediaSinceUpSwitchSec: number | null;
   manualRenditionId: string | null;
   maxHeight: number | null;
   /** Set by an abandonment: the next segment must not go above this index. */
@@ -135,13 +137,19 @@ export const reservoirRule: Rule = (input, config) => {
   };
 };
 
-/** Switch up one step (two with a high buffer), and not again within the minimum interval. */
+/**
+ * Switch up one step (two with a high buffer), and not again until the minimum interval has
+ * passed in wall time or in media downloaded at the new rung. Media time is what the viewer
+ * sees: a fast link that fills the buffer in seconds (hls.js buffers 30 s ahead) must not be
+ * held for 8 s of wall clock per step, or a short title is buffered whole at a low rung.
+ */
 export const upSwitchPacingRule: Rule = (input, config) => {
   const current = input.currentIndex;
   if (current === null) return abstain("up-pacing", "ceiling", "first segment");
   const sinceMs = input.lastUpSwitchAtMs === null ? Infinity : input.nowMs - input.lastUpSwitchAtMs;
-  if (sinceMs < config.minUpSwitchIntervalMs) {
-    const reason = `last switch up ${(sinceMs / 1000).toFixed(1)} s ago`;
+  const mediaSec = input.mediaSinceUpSwitchSec ?? Infinity;
+  if (sinceMs < config.minUpSwitchIntervalMs && mediaSec < config.minUpSwitchMediaSec) {
+    const reason = `last switch up ${(sinceMs / 1000).toFixed(1)} s ago, ${mediaSec.toFixed(0)} s of media since`;
     return { rule: "up-pacing", kind: "ceiling", index: current, reason };
   }
   const high = input.bufferSec >= config.highBufferSec;

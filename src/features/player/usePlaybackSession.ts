@@ -52,6 +52,20 @@ async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]
   return results;
 }
 
+/**
+ * The session in play, readable from the page as `window.streamlab` (the e2e suite and the
+ * real-browser benchmark read QoE figures and the decision log there, as shaka's demo exposes
+ * `window.player`). Read-only by convention: nothing in the app reads it back.
+ */
+export interface SessionProbe {
+  store: SessionStore;
+  controller: AbrController;
+}
+
+function exposeSession(store: SessionStore, controller: AbrController): void {
+  (window as Window & { streamlab?: SessionProbe }).streamlab = { store, controller };
+}
+
 export interface SessionHandle {
   store: SessionStore;
   adapter: EngineAdapter | null;
@@ -87,6 +101,7 @@ export function usePlaybackSession(
     const controller = new AbrController(abrConfig({}), now);
     const s = store.getState();
     s.begin(engine, abr, now());
+    exposeSession(store, controller);
     s.setRenditions(title.renditions);
     controller.setRenditions(title.renditions);
 

@@ -320,6 +320,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
                 sizeBytes,
                 ttfbMs,
                 durationMs,
+                ...(frag.duration > 0 ? { mediaDurationSec: frag.duration } : {}),
               });
               const segment: SegmentStats = {
                 renditionId,

@@ -372,10 +372,8 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     completed.add(request);
     inFlight.delete(request);
     const segment = context?.segment;
-    if (segment) {
-      const sec = segment.getEndTime() - segment.getStartTime();
-      if (sec > 0) segmentSec = sec;
-    }
+    const mediaSec = segment ? segment.getEndTime() - segment.getStartTime() : 0;
+    if (mediaSec > 0) segmentSec = mediaSec;
     const renditionId = renditionOf(context) ?? "unknown";
     const applianceId = routes.get(request)?.applianceId ?? null;
     const startedAt = request.requestStartTime ?? Date.now();
@@ -390,6 +388,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
         ttfbMs,
         durationMs,
         fromCache: response.fromCache ?? false,
+        ...(mediaSec > 0 ? { mediaDurationSec: mediaSec } : {}),
       });
     }
     reporter.segmentLoaded({
