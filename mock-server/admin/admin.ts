@@ -11,6 +11,7 @@ import {
   FaultRequest,
   FillRequest,
   type NetworkState,
+  type ProfileInfo,
   ShapingRequest,
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
@@ -97,7 +98,7 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
   });
 
   app.get("/admin/state", async () => state());
-  app.get("/admin/profiles", async () =>
+  app.get("/admin/profiles", async (): Promise<ProfileInfo[]> =>
     Object.entries(network.profiles).map(([name, p]) => ({
       name,
       description: p.description,

@@ -119,6 +119,14 @@ export const NetworkState = z.object({
 });
 export type NetworkState = z.infer<typeof NetworkState>;
 
+/** One entry of GET /admin/profiles. */
+export const ProfileInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  latencyMs: z.number(),
+});
+export type ProfileInfo = z.infer<typeof ProfileInfo>;
+
 /** The JSON body of every 4xx: what is wrong and which field. */
 export const AdminError = z.object({ error: z.string(), field: z.string().optional() });
 export type AdminError = z.infer<typeof AdminError>;

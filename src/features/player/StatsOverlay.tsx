@@ -5,38 +5,36 @@
 import { useEffect, useState } from "react";
 import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
+import { Sparkline } from "../../lib/Sparkline.tsx";
 import type { SessionStore, TimelinePoint } from "./session-store.ts";
 
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 
-/** A tiny line chart: enough to see a trend, no axes. */
-function Sparkline({
-  points,
-  value,
-  label,
-  max,
-}: {
-  points: TimelinePoint[];
-  value: (p: TimelinePoint) => number;
-  label: string;
-  max?: number;
-}) {
+/** Which appliance served the session over time: one coloured band per appliance. */
+function ApplianceStrip({ points }: { points: TimelinePoint[] }) {
   const width = 240;
-  const height = 40;
-  const values = points.map(value);
-  const top = max ?? Math.max(1e-9, ...values);
-  const path = values
-    .map(
-      (v, i) =>
-        `${((i / Math.max(1, values.length - 1)) * width).toFixed(1)},${(height - (Math.min(v, top) / top) * height).toFixed(1)}`,
-    )
-    .join(" ");
+  const ids = [...new Set(points.map((p) => p.applianceId ?? "origin"))];
+  const step = width / Math.max(1, points.length);
   return (
     <figure className="spark">
-      <svg width={width} height={height} role="img" aria-label={label}>
-        <polyline points={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <svg
+        width={width}
+        height={12}
+        role="img"
+        aria-label={`appliance over time: ${ids.join(", ")}`}
+      >
+        {points.map((p, i) => (
+          <rect
+            // biome-ignore lint/suspicious/noArrayIndexKey: the timeline is append-only; index is its time
+            key={i}
+            x={i * step}
+            width={step + 0.5}
+            height={12}
+            fill={`hsl(${(ids.indexOf(p.applianceId ?? "origin") * 137) % 360} 60% 55%)`}
+          />
+        ))}
       </svg>
-      <figcaption>{label}</figcaption>
+      <figcaption>appliance: {ids.join(" · ") || "—"}</figcaption>
     </figure>
   );
 }
@@ -107,9 +105,10 @@ export function StatsOverlay({ store }: { store: SessionStore }) {
         <dt>last decision</dt>
         <dd data-testid="stats-reason">{last?.reason ?? "—"}</dd>
       </dl>
-      <Sparkline points={s.timeline} value={(p) => p.bufferSec} label="buffer (s)" />
-      <Sparkline points={s.timeline} value={(p) => p.estimateBps} label="throughput estimate" />
-      <Sparkline points={s.timeline} value={(p) => p.quality} label="quality score" max={100} />
+      <Sparkline values={s.timeline.map((p) => p.bufferSec)} label="buffer (s)" />
+      <Sparkline values={s.timeline.map((p) => p.estimateBps)} label="throughput estimate" />
+      <Sparkline values={s.timeline.map((p) => p.quality)} label="quality score" max={100} />
+      <ApplianceStrip points={s.timeline} />
       {s.warnings.length > 0 && <p className="warning">{s.warnings.at(-1)}</p>}
     </aside>
   );

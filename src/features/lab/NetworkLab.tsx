@@ -1,0 +1,103 @@
+/**
+ * The network lab: the delivery network live (each appliance's state, shaping and counters,
+ * refreshed every second) and every lever of the admin API, for throttled-network demos.
+ * It sits beside the player or on its own page; it knows nothing of the player.
+ */
+import { useEffect, useMemo } from "react";
+import { useStore } from "zustand";
+import { ADMIN_URL } from "../../lib/api.ts";
+import { ApplianceCard } from "./ApplianceCard.tsx";
+import { type AdminClient, createAdminClient } from "./admin-client.ts";
+import { FaultPanel } from "./FaultPanel.tsx";
+import { createLabStore } from "./lab-store.ts";
+
+const REFRESH_MS = 1000;
+
+export function NetworkLab({
+  titleId = null,
+  client,
+}: {
+  /** The title playing beside the lab, if any. */
+  titleId?: string | null;
+  /** Defaults to the admin API at VITE_ADMIN_URL. */
+  client?: AdminClient;
+}) {
+  const store = useMemo(() => createLabStore(client ?? createAdminClient(ADMIN_URL)), [client]);
+  const s = useStore(store);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    void store.getState().loadProfiles();
+    void store.getState().refresh(abort.signal);
+    const timer = setInterval(() => void store.getState().refresh(abort.signal), REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+      abort.abort();
+    };
+  }, [store]);
+
+  const run = (label: string, action: (c: AdminClient) => Promise<void>) =>
+    void s.run(label, action);
+  const busy = s.busy !== null;
+
+  return (
+    <section className="lab" aria-label="Network lab">
+      <header className="lab-header">
+        <h2>Network lab</h2>
+        {s.network && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              run(`steering ${s.network?.steering.up ? "down" : "up"}`, (c) =>
+                c.setSteeringUp(!s.network?.steering.up),
+              )
+            }
+          >
+            {s.network.steering.up ? "Take steering down" : "Bring steering up"}
+          </button>
+        )}
+        <button type="button" disabled={busy} onClick={() => run("reset", (c) => c.reset())}>
+          Reset the network
+        </button>
+      </header>
+      {s.loadError && (
+        <div className="lab-error" role="alert">
+          <p>{s.loadError}</p>
+          <button type="button" onClick={() => void store.getState().refresh()}>
+            Retry
+          </button>
+        </div>
+      )}
+      {s.outcome && (
+        <p className={s.outcome.ok ? "lab-outcome" : "lab-outcome failed"} role="status">
+          {s.outcome.message}
+        </p>
+      )}
+      {!s.network && !s.loadError && <p>Reading the network…</p>}
+      {s.network && (
+        <>
+          <div className="lab-appliances">
+            {s.network.appliances.map((a) => (
+              <ApplianceCard
+                key={a.id}
+                appliance={a}
+                profiles={s.profiles}
+                history={s.history[a.id] ?? []}
+                run={run}
+                busy={busy}
+                titleId={titleId}
+              />
+            ))}
+          </div>
+          <FaultPanel
+            faults={s.network.faults}
+            applianceIds={s.network.appliances.map((a) => a.id)}
+            run={run}
+            busy={busy}
+          />
+        </>
+      )}
+    </section>
+  );
+}
