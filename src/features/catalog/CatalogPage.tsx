@@ -9,8 +9,18 @@ type Load =
   | { state: "error"; message: string }
   | { state: "ready"; catalog: Catalog };
 
-/** `renderPlayer` comes from the app shell, which composes the features. */
-export function CatalogPage({ renderPlayer }: { renderPlayer: (title: Title) => ReactNode }) {
+/**
+ * `renderPlayer` comes from the app shell, which composes the features; it gets the catalog and
+ * a way to open another title (the player's next episode).
+ */
+export function CatalogPage({
+  renderPlayer,
+}: {
+  renderPlayer: (
+    title: Title,
+    context: { catalog: Catalog; select(title: Title): void },
+  ) => ReactNode;
+}) {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [selected, setSelected] = useState<Title | null>(null);
@@ -47,7 +57,7 @@ export function CatalogPage({ renderPlayer }: { renderPlayer: (title: Title) => 
         <TitleDetails
           title={selected}
           onClose={() => setSelected(null)}
-          player={renderPlayer(selected)}
+          player={renderPlayer(selected, { catalog, select: setSelected })}
         />
       )}
       <ul className="grid" aria-label="Titles">

@@ -3,24 +3,44 @@
  * engine, ABR, quality, audio and subtitles, a clear error screen with a retry, and the stats
  * overlay (button or Ctrl+Alt+Shift+D).
  */
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useStore } from "zustand";
-import type { Title } from "../../schemas/catalog.ts";
+import { originUrl } from "../../lib/api.ts";
+import { Controls } from "./controls/Controls.tsx";
+import type { NextUp } from "./controls/types.ts";
 import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
+import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
 
-export function Player({ title }: { title: Title }) {
+/** `item`: a catalog title, or any HLS/DASH stream by URL (then no steering, no catalog data). */
+export function Player({
+  item,
+  next = null,
+}: {
+  item: PlayItem;
+  /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
+  next?: NextUp | null;
+}) {
+  const title = item.kind === "title" ? item.title : null;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  const [engine, setEngine] = useState<EngineName>("hlsjs");
+  const [engine, setEngine] = useState<EngineName>(() => initialEngine(item));
   const [abr, setAbr] = useState<AbrMode>("ours");
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
   const [audio, setAudio] = useState<TrackInfo[]>([]);
   const [subtitles, setSubtitles] = useState<TrackInfo[]>([]);
   const [manual, setManual] = useState<string>("auto");
-  const { store, adapter } = usePlaybackSession(video, title, engine, abr, attempt);
+  // Our controls (controls/) replace the native ones; the menus below are their settings panel.
+  const [root, setRoot] = useState<HTMLDivElement | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsId = useId();
+  const { store, adapter } = usePlaybackSession(video, item, engine, abr, attempt);
   const error = useStore(store, (s) => s.error);
+  // A foreign stream's renditions are known once its manifest is parsed (the session's).
+  const sessionRenditions = useStore(store, (s) => s.renditions);
+  const renditions = title ? title.renditions : sessionRenditions;
+  const engines = enginesFor(item);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -39,15 +59,15 @@ export function Player({ title }: { title: Title }) {
   }, [adapter]);
 
   return (
-    <div className="player">
+    <div className="player" ref={setRoot}>
       <div className="player-stage">
-        <video
-          ref={setVideo}
-          controls
-          autoPlay
-          muted
-          playsInline
-          aria-label={`${title.name} video`}
+        <video ref={setVideo} autoPlay muted playsInline aria-label={`${itemName(item)} video`} />
+        <Controls
+          video={video}
+          container={root}
+          thumbnailsUrl={title ? originUrl(title.thumbnails.vtt) : null}
+          next={next}
+          settings={{ panelId: settingsId, open: settingsOpen, setOpen: setSettingsOpen }}
         />
         {showStats && <StatsOverlay store={store} />}
         {error && (
@@ -59,12 +79,16 @@ export function Player({ title }: { title: Title }) {
           </div>
         )}
       </div>
-      <div className="player-menus">
+      <div className="player-menus" id={settingsId} hidden={!settingsOpen}>
         <label>
           Engine{" "}
-          <select value={engine} onChange={(e) => setEngine(e.target.value as EngineName)}>
-            <option value="hlsjs">hls.js (HLS)</option>
-            <option value="shaka">shaka-player (DASH)</option>
+          <select
+            value={engine}
+            disabled={engines.length < 2}
+            onChange={(e) => setEngine(e.target.value as EngineName)}
+          >
+            {engines.includes("hlsjs") && <option value="hlsjs">hls.js (HLS)</option>}
+            {engines.includes("shaka") && <option value="shaka">shaka-player (DASH)</option>}
           </select>
         </label>
         <label>
@@ -84,9 +108,9 @@ export function Player({ title }: { title: Title }) {
             }}
           >
             <option value="auto">auto</option>
-            {title.renditions.map((r) => (
+            {renditions.map((r) => (
               <option key={r.id} value={r.id}>
-                {r.codec.toUpperCase()} {r.height}p {Math.round(r.averageBitrateBps / 1000)} kbit/s
+                {qualityLabel(r)}
               </option>
             ))}
           </select>

@@ -8,7 +8,6 @@ import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition } from "../../abr/types.ts";
 import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
-import type { Title } from "../../schemas/catalog.ts";
 import { parseSteeringAnswer } from "../../schemas/steering.ts";
 import { bufferAheadSec, rangesOf } from "./engines/buffer.ts";
 import type {
@@ -17,8 +16,8 @@ import type {
   EngineAdapter,
   EngineName,
   EngineReporter,
-  PlaybackSource,
 } from "./engines/engine.ts";
+import { checkManifest, hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
 import { createSessionStore, type SessionStore } from "./session-store.ts";
 
 /** How often the overlay's charts get a point. */
@@ -71,19 +70,50 @@ export interface SessionHandle {
   adapter: EngineAdapter | null;
 }
 
-export function sourceFor(title: Title, engine: EngineName): PlaybackSource {
-  const manifest = engine === "hlsjs" ? title.manifests.hls : title.manifests.dash;
-  return {
-    manifestUrl: `${ORIGIN_URL}/${manifest}`,
-    renditions: title.renditions,
-    originTitleBase: `${ORIGIN_URL}/${title.path}/`,
-    titlePath: `${title.path}/`,
-  };
+/** Bytes of a foreign manifest read to tell HLS from DASH from anything else. */
+const HEAD_BYTES = 2048;
+
+/**
+ * Fetches the start of a stream's manifest before an engine gets it, so that a wrong address, a
+ * dead host or a web page gets one clear message whatever the engine. Null when it can play.
+ */
+async function probeManifest(
+  url: string,
+  engine: EngineName,
+  signal: AbortSignal,
+): Promise<string | null> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal });
+  } catch {
+    if (signal.aborted) return null;
+    const check = checkManifest(url, engine, null, "");
+    return check.ok ? null : check.message;
+  }
+  let head = "";
+  if (response.ok && response.body) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      while (head.length < HEAD_BYTES) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        head += decoder.decode(value, { stream: true });
+      }
+    } finally {
+      // The engine fetches the manifest itself: the rest of this one is not needed.
+      void reader.cancel().catch(() => {});
+    }
+  } else {
+    void response.body?.cancel().catch(() => {});
+  }
+  const check = checkManifest(url, engine, response.status, head);
+  return check.ok ? null : check.message;
 }
 
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
-  title: Title,
+  item: PlayItem,
   engine: EngineName,
   abr: AbrMode,
   /** Bumped by the error screen's retry: a new session from scratch. */
@@ -91,6 +121,9 @@ export function usePlaybackSession(
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
   const [adapter, setAdapter] = useState<EngineAdapter | null>(null);
+  // What identifies the stream: a new item object for the same title or URL (a parent's
+  // re-render) must not restart the session.
+  const subject = item.kind === "title" ? item.title : item.url;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger.
   useEffect(() => {
@@ -102,10 +135,19 @@ export function usePlaybackSession(
     const s = store.getState();
     s.begin(engine, abr, now());
     exposeSession(store, controller);
-    s.setRenditions(title.renditions);
-    controller.setRenditions(title.renditions);
+    const url = typeof subject === "string" ? subject : null;
+    const title = typeof subject === "string" ? null : subject;
+    const played: PlayItem = title ? { kind: "title", title } : urlItem(url ?? "");
+    const probe = new AbortController();
+    if (title) {
+      s.setRenditions(title.renditions);
+      controller.setRenditions(title.renditions);
+    }
 
+    // A stream from outside the catalog has no steering answer: the controller runs without
+    // one (decisions name no appliance) and requests go to the stream's own host.
     const steer = async () => {
+      if (!title) return;
       try {
         const response = await fetch(`${STEERING_URL}/steering/${encodeURIComponent(title.id)}`);
         if (response.ok) controller.setSteering(parseSteeringAnswer(await response.json()));
@@ -113,9 +155,11 @@ export function usePlaybackSession(
         store.getState().warning("steering service unreachable: keeping the last ranking");
       }
     };
-    const steeringTimer = setInterval(() => {
-      if (controller.needsSteeringRefresh()) void steer();
-    }, 1000);
+    const steeringTimer = title
+      ? setInterval(() => {
+          if (controller.needsSteeringRefresh()) void steer();
+        }, 1000)
+      : undefined;
 
     const onWaiting = () => store.getState().waiting(now());
     const onPlaying = () => store.getState().playing(now());
@@ -140,11 +184,30 @@ export function usePlaybackSession(
     }, SAMPLE_MS);
 
     void (async () => {
-      await steer();
-      controller.setCapabilities(await capabilities(title.renditions).catch(() => []));
+      if (url !== null) {
+        const problem = await probeManifest(url, engine, probe.signal);
+        if (cancelled) return;
+        if (problem) {
+          store.getState().fatal(problem);
+          return;
+        }
+      } else if (title) {
+        await steer();
+        controller.setCapabilities(await capabilities(title.renditions).catch(() => []));
+      }
+      // A foreign stream's host is its only "appliance": the overlay names the host each
+      // segment came from (the manifest's, or another a content-steered playlist points to).
       const reporter: EngineReporter = {
         decision: (d) => store.getState().decision(d),
-        segmentLoaded: (stats) => store.getState().segmentLoaded(stats),
+        segmentLoaded: (stats) =>
+          store
+            .getState()
+            .segmentLoaded(
+              url !== null && stats.applianceId === null
+                ? { ...stats, applianceId: hostOf(stats.url || url) }
+                : stats,
+            ),
+        renditions: (list) => store.getState().setRenditions(list),
         renditionPlaying: (id) => store.getState().renditionPlaying(id, now()),
         fatal: (message) => store.getState().fatal(message),
         warning: (message) => store.getState().warning(message),
@@ -160,15 +223,19 @@ export function usePlaybackSession(
       }
       current = created;
       try {
-        await created.load(video, sourceFor(title, engine));
+        await created.load(video, sourceFor(played, engine, ORIGIN_URL));
         if (!cancelled) setAdapter(created);
       } catch (error) {
-        store.getState().fatal(`Could not load the stream: ${(error as Error).message}`);
+        // A session replaced meanwhile (engine switch, retry) fails its load on purpose.
+        if (!cancelled) {
+          store.getState().fatal(`Could not load the stream: ${(error as Error).message}`);
+        }
       }
     })();
 
     return () => {
       cancelled = true;
+      probe.abort();
       clearInterval(steeringTimer);
       clearInterval(sampler);
       video.removeEventListener("waiting", onWaiting);
@@ -179,7 +246,7 @@ export function usePlaybackSession(
       setAdapter(null);
       void current?.destroy();
     };
-  }, [video, title, engine, abr, store, attempt]);
+  }, [video, subject, engine, abr, store, attempt]);
 
   return { store, adapter };
 }

@@ -42,6 +42,11 @@ export interface SegmentStats {
 export interface EngineReporter {
   decision(decision: Decision): void;
   segmentLoaded(stats: SegmentStats): void;
+  /**
+   * The renditions of a stream outside our catalog, once mapped from the engine's own list
+   * (again if that list changes): the quality menu and the stats overlay show these.
+   */
+  renditions?(renditions: Rendition[]): void;
   /** The rendition now playing (after a switch completes), by id. */
   renditionPlaying(renditionId: string): void;
   /** A fatal error the engine could not recover from: the error screen shows `message`. */

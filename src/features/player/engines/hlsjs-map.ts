@@ -4,6 +4,7 @@
  * hls.js, no DOM: the adapter passes plain values in, so all of it runs under vitest.
  */
 import type { Rendition, VideoCodec } from "../../../abr/types.ts";
+import { rankScoresByBitrate } from "./foreign-ladder.ts";
 
 /** The parts of an hls.js `Level` the mapping needs. */
 export interface LevelInfo {
@@ -161,19 +162,33 @@ export function estimateQualityScore(
   return ceiling * (1 - Math.exp(-Math.max(0, bpp) / BPP_KNEE));
 }
 
-/** Rungs of a foreign ladder kept this far apart, above the core's 2-point pruning threshold. */
-export const MIN_SCORE_STEP = 2.5;
+export { MIN_SCORE_STEP } from "./foreign-ladder.ts";
 
 /**
- * `Rendition`s for a stream outside our catalog, one per level (id `level-<index>`).
- * Within a codec, the estimated scores are then made to rise by at least `MIN_SCORE_STEP` with
- * bitrate: the stream's author ordered its ladder, and a crude estimate must not make the core
- * prune a rung as "more bits, no better picture" (then rescaled into 0-100 if that overflows).
+ * The codec a level without CODECS is taken to be: the one codec the stream declares
+ * elsewhere, else H.264. So an undeclared level joins its ladder rather than being dropped
+ * by the core's codec choice (which keeps one codec), and hls.js finds out the real codec from
+ * the segments anyway.
+ */
+function undeclaredCodec(levels: readonly LevelInfo[]): VideoCodec {
+  const declared = new Set(
+    levels.filter((l) => l.videoCodec !== undefined).map((l) => codecOf(l.videoCodec)),
+  );
+  return declared.size === 1 && declared.has("av1") ? "av1" : "h264";
+}
+
+/**
+ * `Rendition`s for a stream outside our catalog, one per level (id `level-<index>`), with
+ * estimated scores ranked by bitrate within a codec (`rankScoresByBitrate`): the stream's
+ * author ordered its ladder, and a crude estimate must not make the core prune a rung as
+ * "more bits, no better picture". A level without BANDWIDTH (a media playlist opened
+ * directly) gets 1 bit/s: a ladder of one, played as is.
  * `quality.metric` is "vmaf" only because the schema has no "estimate"; `value` = the score.
  */
 export function renditionsFromLevels(levels: readonly LevelInfo[]): Rendition[] {
+  const fallback = undeclaredCodec(levels);
   const renditions: Rendition[] = levels.map((level, index) => {
-    const codec = codecOf(level.videoCodec);
+    const codec = level.videoCodec === undefined ? fallback : codecOf(level.videoCodec);
     const average = level.averageBitrate || level.bitrate;
     const score = estimateQualityScore(average, level.width, level.height, level.frameRate, codec);
     return {
@@ -190,25 +205,7 @@ export function renditionsFromLevels(levels: readonly LevelInfo[]): Rendition[] 
       playlist: level.url,
     };
   });
-  for (const codec of ["h264", "av1"] as const) {
-    const ladder = renditions
-      .filter((r) => r.codec === codec)
-      .sort((a, b) => a.averageBitrateBps - b.averageBitrateBps);
-    let previous: number | null = null;
-    for (const r of ladder) {
-      if (previous !== null && r.quality.score < previous + MIN_SCORE_STEP) {
-        r.quality.score = previous + MIN_SCORE_STEP;
-      }
-      previous = r.quality.score;
-    }
-    const top = previous ?? 0;
-    for (const r of ladder) {
-      if (top > 100) r.quality.score = (r.quality.score * 100) / top;
-      r.quality.score = Math.round(r.quality.score * 10) / 10;
-      r.quality.value = r.quality.score;
-    }
-  }
-  return renditions;
+  return rankScoresByBitrate(renditions);
 }
 
 /** Screen pixels above the picture's height still count (2%): rounding, not a smaller screen. */
@@ -240,6 +237,8 @@ export interface FailureInfo {
   url: string | null;
   status: number | null;
   reason: string | null;
+  /** A stream from outside our catalog: the hints name its server, not our network. */
+  foreign?: boolean;
 }
 
 function whatRequest(details: string): string {
@@ -263,9 +262,14 @@ export function describeFailure(info: FailureInfo): string {
   const where = info.url ? ` ${info.url}` : "";
   if (info.type === "networkError") {
     const timeout = /timeout$/i.test(info.details) ? " timed out" : " failed";
-    const hint = info.details.startsWith("manifest")
-      ? "Check the stream URL, and that the origin is running (npm start)."
-      : "Check that the origin and the cache appliances are running, then retry.";
+    const manifest = info.details.startsWith("manifest");
+    const hint = info.foreign
+      ? manifest
+        ? "Check the stream URL, and that its server is up and allows cross-origin requests (CORS)."
+        : "Check that the stream's server is up, then retry."
+      : manifest
+        ? "Check the stream URL, and that the origin is running (npm start)."
+        : "Check that the origin and the cache appliances are running, then retry.";
     return `Loading ${whatRequest(info.details)}${where}${timeout}${status}. ${hint}`;
   }
   if (info.type === "mediaError") {

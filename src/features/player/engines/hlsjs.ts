@@ -464,12 +464,17 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         controller.setRenditions(playable);
       }
       renditions = playable.length > 0 ? playable : [...source.renditions];
-    } else if (initial) {
-      renditions = renditionsFromLevels(infos);
+    } else {
+      // A stream outside our catalog: renditions are hls.js's levels, by position.
       levels.forEach((level, i) => {
         renditionOfLevel.set(level, `level-${i}`);
       });
+      // New Level objects for the same ladder (a content-steering pathway switch) keep the
+      // renditions and the controller's state; a different ladder starts over.
+      if (!initial && levels.length === renditions.length) return;
+      renditions = renditionsFromLevels(infos);
       controller.setRenditions(renditions);
+      reporter.renditions?.(renditions);
     }
   }
 
@@ -490,6 +495,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       url: data.url ?? data.context?.url ?? data.frag?.url ?? null,
       status: data.response?.code ?? null,
       reason: data.reason ?? data.error?.message ?? null,
+      foreign: source !== null && source.renditions === null,
     });
 
   const onError = (data: ErrorData, parsed: boolean): void => {

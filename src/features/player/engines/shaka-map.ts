@@ -5,6 +5,7 @@
  * module is testable in Node.
  */
 import type { Rendition, VideoCodec } from "../../../abr/types.ts";
+import { rankScoresByBitrate } from "./foreign-ladder.ts";
 
 /** The fields of shaka's `extern.Stream` (video) the mapping reads. */
 export interface VideoStreamLike {
@@ -106,7 +107,8 @@ export function videoStreams(variants: readonly VariantLike[]): VideoStreamLike[
 }
 
 /**
- * Renditions for a stream not in our catalog, one per video stream, ascending bitrate.
+ * Renditions for a stream not in our catalog, one per video stream, ascending bitrate, scores
+ * ranked by bitrate within a codec (`rankScoresByBitrate`).
  * Bitrates: the video stream's own bandwidth, else the variant's (which includes audio);
  * DASH @bandwidth and HLS BANDWIDTH are peaks, so average = peak = target here.
  */
@@ -135,7 +137,7 @@ export function renditionsFromVariants(variants: readonly VariantLike[]): Rendit
       playlist: video.originalId ?? foreignRenditionId(video),
     });
   }
-  return out.sort((a, b) => a.averageBitrateBps - b.averageBitrateBps);
+  return rankScoresByBitrate(out).sort((a, b) => a.averageBitrateBps - b.averageBitrateBps);
 }
 
 /**

@@ -10,6 +10,7 @@
  * so its retry goes to the next appliance.
  */
 import type shakaNs from "shaka-player";
+import { ORIGIN_ID } from "../../../abr/appliances.ts";
 import type { Decision, Rendition, SegmentError } from "../../../abr/types.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
 import type { AdapterOptions, EngineAdapter, PlaybackSource, TrackInfo } from "./engine.ts";
@@ -286,6 +287,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     if (!sameIds && mapped.length > 0) {
       renditions = mapped;
       controller.setRenditions(mapped);
+      reporter.renditions?.(mapped);
     }
   }
 
@@ -302,9 +304,10 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   /** Progress of a video segment in flight: may lower the estimate, may abandon it. */
   function onProgress(numBytes: number, request?: Request, context?: RequestContext): void {
     if (!request || !isVideoMedia(context) || completed.has(request)) return;
-    const applianceId = routes.get(request)?.applianceId;
+    // Unrouted (a foreign stream, or before the first decision): it came from the origin.
+    const applianceId = routes.get(request)?.applianceId ?? ORIGIN_ID;
     const renditionId = renditionOf(context);
-    if (!applianceId || !renditionId) return;
+    if (!renditionId) return;
     const state = inFlight.get(request) ?? { loaded: 0, total: null };
     state.loaded += numBytes;
     inFlight.set(request, state);
@@ -380,17 +383,16 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     const durationMs = response.timeMs ?? Date.now() - startedAt;
     const sizeBytes = response.data.byteLength;
     const ttfbMs = Math.min(request.timeToFirstByte ?? durationMs, durationMs);
-    if (applianceId) {
-      controller.onSegmentLoaded({
-        applianceId,
-        renditionId,
-        sizeBytes,
-        ttfbMs,
-        durationMs,
-        fromCache: response.fromCache ?? false,
-        ...(mediaSec > 0 ? { mediaDurationSec: mediaSec } : {}),
-      });
-    }
+    // Measured even when unrouted: a foreign stream's host is its only "appliance".
+    controller.onSegmentLoaded({
+      applianceId: applianceId ?? ORIGIN_ID,
+      renditionId,
+      sizeBytes,
+      ttfbMs,
+      durationMs,
+      fromCache: response.fromCache ?? false,
+      ...(mediaSec > 0 ? { mediaDurationSec: mediaSec } : {}),
+    });
     reporter.segmentLoaded({
       renditionId,
       applianceId,
