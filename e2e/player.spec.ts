@@ -19,6 +19,8 @@ async function shapeAll(page: Page, bitsPerSecond: number | null) {
 async function openPlayer(page: Page, engine: "hlsjs" | "shaka") {
   await page.goto("/");
   await page.getByRole("button", { name: /e2e clip/i }).click();
+  // The menus live in the player's settings panel, behind its gear button.
+  await page.getByRole("button", { name: "Settings" }).click();
   if (engine === "shaka")
     await page.getByRole("combobox", { name: "Engine" }).selectOption("shaka");
   await page.getByRole("button", { name: "Stats" }).click();

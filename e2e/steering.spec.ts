@@ -1,9 +1,10 @@
 import { expect, type Page, test } from "@playwright/test";
 
 /**
- * A stock hls.js steers itself with our steering service's HLS content steering: it plays the
- * steered multivariant playlist from the first pathway and, when that appliance is taken
- * down, carries on from another one.
+ * hls.js steers itself with our steering service's HLS content steering: opened as any stream
+ * URL (`?src=`), our player leaves routing to hls.js (only our controller picks the rendition),
+ * which plays the steered multivariant playlist from the first pathway and, when that
+ * appliance is taken down, carries on from another one.
  */
 const STEERING = "http://127.0.0.1:18081/";
 const ADMIN = "http://127.0.0.1:18082/";

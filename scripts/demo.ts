@@ -11,7 +11,9 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createServer } from "vite";
+import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { makeTestClip } from "../encoder/demo/test-clip.ts";
+import { startForeignHost } from "../mock-server/foreign-host.ts";
 import { DEMO_PORTS, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     catalog: { type: "string" },
     "app-port": { type: "string" },
     "skip-encode": { type: "boolean" },
+    "port-offset": { type: "string" },
     traces: { type: "string", multiple: true },
   },
 });
@@ -44,11 +47,19 @@ const catalogDir = path.resolve(
   ROOT,
   values.catalog ?? (values.e2e ? ".cache/e2e-catalog" : "catalog"),
 );
-/** The e2e servers sit 10000 above the demo's, so both can run at once. */
-const ports = values.e2e
-  ? { origin: 18080, steering: 18081, admin: 18082, appliances: [18101, 18102, 18103] }
-  : DEMO_PORTS;
-const appPort = Number(values["app-port"] ?? (values.e2e ? 15173 : 5173));
+/** The e2e servers sit 10000 above the demo's, so both can run at once; `--port-offset` moves
+ * every port (the browser benchmark does when another run holds the e2e ones). */
+const offset = Number(values["port-offset"] ?? (values.e2e ? 10000 : 0));
+const ports = {
+  origin: DEMO_PORTS.origin + offset,
+  steering: DEMO_PORTS.steering + offset,
+  admin: DEMO_PORTS.admin + offset,
+  appliances: DEMO_PORTS.appliances.map((p) => p + offset),
+};
+const appPort = Number(values["app-port"] ?? 5173 + offset);
+/** "Someone else's host" for the e2e suite's streams from outside our catalog. */
+const FOREIGN_PORT = 8090 + offset;
+const foreignDir = path.join(ROOT, ".cache/e2e-foreign-v1");
 
 if (!values["skip-encode"]) {
   const args = ["--out", catalogDir];
@@ -67,6 +78,9 @@ if (!values["skip-encode"]) {
 }
 
 const network = await startDemoNetwork(catalogDir, ports, values.traces ?? []);
+// Made once, cached like the e2e clip (seconds of ffmpeg the first time).
+if (values.e2e) await makeForeignStreams(foreignDir);
+const foreign = values.e2e ? await startForeignHost(foreignDir, FOREIGN_PORT) : null;
 process.env.VITE_ORIGIN_URL = network.urls.origin.replace(/\/$/, "");
 process.env.VITE_STEERING_URL = network.urls.steering.replace(/\/$/, "");
 process.env.VITE_ADMIN_URL = network.urls.admin.replace(/\/$/, "");
@@ -76,10 +90,11 @@ const vite = await createServer({
 });
 await vite.listen();
 console.log(`\n${describeNetwork(network)}\ncatalog:    ${catalogDir}`);
+if (foreign) console.log(`foreign:    ${foreign.url} (streams from outside the catalog)`);
 console.log(`app:        http://127.0.0.1:${appPort}/   <- open this\n`);
 
 const stop = async () => {
-  await Promise.allSettled([vite.close(), network.close()]);
+  await Promise.allSettled([vite.close(), network.close(), foreign?.close()]);
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

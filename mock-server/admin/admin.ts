@@ -98,12 +98,14 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
   });
 
   app.get("/admin/state", async () => state());
-  app.get("/admin/profiles", async (): Promise<ProfileInfo[]> =>
-    Object.entries(network.profiles).map(([name, p]) => ({
-      name,
-      description: p.description,
-      latencyMs: p.spec.latencyMs,
-    })),
+  app.get(
+    "/admin/profiles",
+    async (): Promise<ProfileInfo[]> =>
+      Object.entries(network.profiles).map(([name, p]) => ({
+        name,
+        description: p.description,
+        latencyMs: p.spec.latencyMs,
+      })),
   );
 
   app.put<{ Params: { id: string } }>("/admin/appliances/:id/shaping", async (request, reply) => {

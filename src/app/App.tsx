@@ -1,27 +1,37 @@
 /** The app shell: composes the features; features never import each other. */
 import { CatalogPage } from "../features/catalog/CatalogPage.tsx";
-import { HlsVideo } from "../features/player/HlsVideo.tsx";
 import { Player } from "../features/player/Player.tsx";
-
-/** `?src=URL` plays any HLS stream directly (a deep link a user or a test can open). */
-function streamFromLocation(): string | null {
-  const src = new URLSearchParams(window.location.search).get("src");
-  return src && /^https?:\/\//.test(src) ? src : null;
-}
+import { checkStreamUrl, urlItem } from "../features/player/play-item.ts";
+import { StreamUrlForm } from "./StreamUrlForm.tsx";
+import { useSrcParam } from "./stream-link.ts";
+import { TitlePlayer } from "./TitlePlayer.tsx";
 
 export function App() {
-  const src = streamFromLocation();
+  // `?src=URL` plays any HLS or DASH stream with our player (a deep link a user or a test can open).
+  const src = useSrcParam();
+  const stream = src === null ? null : checkStreamUrl(src);
   return (
     <>
       <header className="top">
         <h1>Streamlab</h1>
+        <StreamUrlForm />
       </header>
-      {src ? (
+      {stream ? (
         <main>
-          <HlsVideo src={src} />
+          {stream.ok ? (
+            <Player key={stream.url} item={urlItem(stream.url)} />
+          ) : (
+            <p role="alert">
+              {stream.message} <a href="/">Back to the catalog</a>
+            </p>
+          )}
         </main>
       ) : (
-        <CatalogPage renderPlayer={(title) => <Player key={title.id} title={title} />} />
+        <CatalogPage
+          renderPlayer={(title, { catalog, select }) => (
+            <TitlePlayer key={title.id} title={title} catalog={catalog} onPlay={select} />
+          )}
+        />
       )}
     </>
   );
