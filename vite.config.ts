@@ -10,7 +10,12 @@ export default defineConfig({
     include: ["react", "react-dom", "react-dom/client", "react/jsx-dev-runtime", "hls.js", "zod"],
   },
   test: {
-    include: ["src/**/*.test.{ts,tsx}", "encoder/**/*.test.ts", "mock-server/**/*.test.ts"],
+    include: [
+      "src/**/*.test.{ts,tsx}",
+      "encoder/**/*.test.ts",
+      "mock-server/**/*.test.ts",
+      "bench/**/*.test.ts",
+    ],
     // One file at a time: the shaping and load tests measure time, and an ffmpeg-heavy file
     // running beside them starves their timers (seen: 1 Mbit/s measured 15% off).
     fileParallelism: false,
