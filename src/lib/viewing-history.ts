@@ -102,3 +102,11 @@ export function createViewingHistory(storage: StateStorage = localStorage) {
 }
 
 export type ViewingHistoryStore = ReturnType<typeof createViewingHistory>;
+
+let shared: ViewingHistoryStore | null = null;
+
+/** The app's one history, on the browser's localStorage (created on first use). */
+export function viewingHistory(): ViewingHistoryStore {
+  shared ??= createViewingHistory(localStorage);
+  return shared;
+}

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ViewingEntry } from "../../lib/viewing-history.ts";
-import {
-  collapseSeries,
-  featured,
-  homeRows,
-  nextEpisode,
-  similarity,
-  similarTo,
-} from "./recommend.ts";
+import { collapseSeries, featured, homeRows, similarity, similarTo } from "./recommend.ts";
 import { catalog, cellular, episode, title } from "./test-catalog.ts";
 
 const warmDrama = title("a", "A", ["Drama"], { mood: ["warm"], themes: ["memory"], pace: "slow" });
@@ -74,14 +67,5 @@ describe("rows", () => {
   it("has no history rows for a new viewer, and a featured title", () => {
     expect(homeRows(c, {})[0]?.id).toBe("new");
     expect(featured(c)?.id).toBe("b");
-  });
-});
-
-describe("nextEpisode", () => {
-  it("follows the season order, across seasons, and ends after the last", () => {
-    expect(nextEpisode(c, e1)?.id).toBe("cellular-s1e2");
-    expect(nextEpisode(c, e2)?.id).toBe("cellular-s2e1");
-    expect(nextEpisode(c, e3)).toBeNull();
-    expect(nextEpisode(c, warmDrama)).toBeNull();
   });
 });

@@ -133,15 +133,3 @@ export function homeRows(catalog: Catalog, history: Record<string, ViewingEntry>
   }
   return rows;
 }
-
-/** The episode after `title` in its series (next in the season, else the next season's first). */
-export function nextEpisode(catalog: Catalog, title: Title): Title | null {
-  if (!title.episode) return null;
-  const series = catalog.series.find((s) => s.id === title.episode?.seriesId);
-  if (!series) return null;
-  const order = [...series.seasons]
-    .sort((a, b) => a.number - b.number)
-    .flatMap((season) => season.episodeIds);
-  const next = order[order.indexOf(title.id) + 1];
-  return next ? (catalog.titles.find((t) => t.id === next) ?? null) : null;
-}

@@ -1,0 +1,51 @@
+/** What a page shows while the catalog loads or when it could not: never a blank page. */
+import type { ReactNode } from "react";
+import { type CatalogLoad, useCatalog } from "../../lib/catalog-store.ts";
+import type { Catalog } from "../../schemas/catalog.ts";
+
+export function WithCatalog({ children }: { children: (catalog: Catalog) => ReactNode }) {
+  const { load, retry } = useCatalog();
+  return (
+    <CatalogStatus load={load} retry={retry}>
+      {children}
+    </CatalogStatus>
+  );
+}
+
+export function CatalogStatus({
+  load,
+  retry,
+  children,
+}: {
+  load: CatalogLoad;
+  retry: () => void;
+  children: (catalog: Catalog) => ReactNode;
+}) {
+  if (load.state === "idle" || load.state === "loading") {
+    return (
+      <main>
+        <p aria-busy="true">Loading the catalog…</p>
+      </main>
+    );
+  }
+  if (load.state === "error") {
+    return (
+      <main>
+        <div role="alert" className="error">
+          <p>{load.message}</p>
+          <button type="button" onClick={retry}>
+            Retry
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (load.catalog.titles.length === 0) {
+    return (
+      <main>
+        <p>The catalog is empty: run `npm run encode` to encode titles into it.</p>
+      </main>
+    );
+  }
+  return <>{children(load.catalog)}</>;
+}

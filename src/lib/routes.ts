@@ -1,0 +1,35 @@
+/**
+ * Every page's address, in one place: the app shell routes on these patterns and the features
+ * link with these builders, so a deep link and a click always agree.
+ */
+export const ROUTES = {
+  home: "/",
+  title: "/title/:id",
+  watch: "/watch/:id",
+  search: "/search",
+  lab: "/lab",
+} as const;
+
+export const paths = {
+  home: () => "/",
+  title: (id: string) => `/title/${encodeURIComponent(id)}`,
+  /** `atSec`: start there (a deep link to a moment); otherwise resume where the viewer left. */
+  watch: (id: string, atSec?: number) =>
+    `/watch/${encodeURIComponent(id)}${atSec !== undefined && atSec > 0 ? `?t=${Math.floor(atSec)}` : ""}`,
+  search: (q: { text?: string; genres?: readonly string[]; tags?: readonly string[] } = {}) => {
+    const params = new URLSearchParams();
+    if (q.text) params.set("q", q.text);
+    for (const g of q.genres ?? []) params.append("genre", g);
+    for (const t of q.tags ?? []) params.append("tag", t);
+    const query = params.toString();
+    return query ? `/search?${query}` : "/search";
+  },
+  lab: () => "/lab",
+};
+
+/** `t` of a watch link: whole seconds, or null when absent or not a time. */
+export function startTimeFrom(search: URLSearchParams): number | null {
+  const raw = search.get("t");
+  if (raw === null || !/^\d+(\.\d+)?$/.test(raw)) return null;
+  return Number(raw);
+}
