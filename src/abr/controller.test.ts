@@ -318,6 +318,14 @@ describe("AbrController: appliances", () => {
     expect(back).toMatchObject({ applianceId: "a", probe: true });
   });
 
+  it("routes an engine's own ABR through the same appliances without logging decisions", () => {
+    const { abr } = setup();
+    expect(abr.routeAppliance()).toEqual({ applianceId: "a", applianceBaseUrl: "http://a.test/" });
+    abr.onSegmentError({ applianceId: "a", kind: "network" });
+    expect(abr.routeAppliance().applianceId).toBe("b");
+    expect(abr.decisions()).toEqual([]);
+  });
+
   it("uses each appliance's own estimate", () => {
     const { abr, clock } = setup();
     play(abr, clock, H264, player({ linkBitsPerSecond: 2 * MBPS }), 5);

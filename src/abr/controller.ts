@@ -122,6 +122,16 @@ export class AbrController {
     });
   }
 
+  /**
+   * The appliance requests should go to now, without deciding a rendition or logging a
+   * decision: for an engine whose own ABR picks renditions (kept for comparison), so that it
+   * is routed, shaped and failed over like ours.
+   */
+  routeAppliance(): { applianceId: string | null; applianceBaseUrl: string | null } {
+    const choice = this.selector.select(this.now());
+    return { applianceId: choice.applianceId, applianceBaseUrl: choice.baseUrl };
+  }
+
   /** Progress of the download in flight: may lower the estimate, may abandon it. */
   onProgress(progress: ProgressReport): ProgressVerdict {
     this.estimator.onProgress(

@@ -202,9 +202,10 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
 
   // --- routing -------------------------------------------------------------------------
 
-  /** The decision whose appliance requests go to now (engine ABR: the last one made, if any). */
-  const routingDecision = (): Decision | null => {
-    if (!ours) return controller.decisions().at(-1) ?? null;
+  /** Where requests go now: our latest decision's appliance; with the engine's ABR, the
+   * controller's appliance choice alone (the engine picks renditions, we still route). */
+  const routingDecision = (): Pick<Decision, "applianceId" | "applianceBaseUrl"> | null => {
+    if (!ours) return controller.routeAppliance();
     if (!latestIsUsable()) decideNow();
     return latest;
   };

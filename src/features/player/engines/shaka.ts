@@ -240,9 +240,10 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     reporter.decision(decision);
   }
 
-  /** The appliance routing uses: ours → our latest decision; engine → the controller's last. */
-  function routeDecision(): Decision | null {
-    return ours ? latest : (controller.decisions().at(-1) ?? latest);
+  /** The appliance routing uses: ours → our latest decision; engine → the controller's
+   * appliance choice alone (shaka picks renditions, we still route). */
+  function routeDecision(): Pick<Decision, "applianceId" | "applianceBaseUrl"> | null {
+    return ours ? latest : controller.routeAppliance();
   }
 
   function decide(): Decision | null {
@@ -523,6 +524,10 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       }
       // Also covers engine mode, where our manager never sees the variants.
       onVariants(p.getManifest()?.variants ?? []);
+      // shaka announces later switches ("adaptation", "variantchanged") but not its first pick.
+      const first = p.getVariantTracks().find((t) => t.active)?.videoId;
+      const firstId = first == null ? undefined : byVideo.get(first);
+      if (firstId) reporter.renditionPlaying(firstId);
     },
 
     renditions() {
