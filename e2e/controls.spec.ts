@@ -24,7 +24,11 @@ const probe = (page: Page): Promise<VideoProbe> =>
 
 async function openClip(page: Page) {
   await page.goto("/");
-  await page.getByRole("button", { name: /e2e clip/i }).click();
+  await page
+    .getByRole("link", { name: /e2e clip/i })
+    .first()
+    .click();
+  await page.getByRole("link", { name: /^▶ Play$/ }).click();
   await expect
     .poll(async () => (await probe(page)).currentTime, { timeout: 20_000 })
     .toBeGreaterThan(1);

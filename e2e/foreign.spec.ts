@@ -84,13 +84,13 @@ test("the app's stream field opens the player, and Back returns to the catalog",
   page,
 }) => {
   await page.goto("/");
-  await expect(page.getByRole("button", { name: /e2e clip/i })).toBeVisible();
+  await expect(page.getByRole("link", { name: /e2e clip/i }).first()).toBeVisible();
   await page.getByLabel("Play a stream URL").fill(HLS);
   await page.getByRole("button", { name: "Play", exact: true }).click();
   await expect(page).toHaveURL(deepLink(HLS));
   await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
   await page.goBack();
-  await expect(page.getByRole("button", { name: /e2e clip/i })).toBeVisible();
+  await expect(page.getByRole("link", { name: /e2e clip/i }).first()).toBeVisible();
   await expect(page.locator("video")).toHaveCount(0);
 });
 
@@ -114,7 +114,7 @@ test("a document that is no manifest says so", async ({ page }) => {
 
 test("a non-http address in the field gets a message and changes nothing", async ({ page }) => {
   await page.goto("/");
-  await expect(page.getByRole("button", { name: /e2e clip/i })).toBeVisible();
+  await expect(page.getByRole("link", { name: /e2e clip/i }).first()).toBeVisible();
   const field = page.getByLabel("Play a stream URL");
   await field.fill("ftp://example.com/stream.m3u8");
   await page.getByRole("button", { name: "Play", exact: true }).click();
@@ -123,5 +123,5 @@ test("a non-http address in the field gets a message and changes nothing", async
   );
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL("/");
-  await expect(page.getByRole("button", { name: /e2e clip/i })).toBeVisible();
+  await expect(page.getByRole("link", { name: /e2e clip/i }).first()).toBeVisible();
 });

@@ -17,8 +17,14 @@ async function shapeAll(page: Page, bitsPerSecond: number | null) {
 }
 
 async function openPlayer(page: Page, engine: "hlsjs" | "shaka") {
+  // Home, the title's card, then Play on its page.
   await page.goto("/");
-  await page.getByRole("button", { name: /e2e clip/i }).click();
+  await page
+    .getByRole("link", { name: /e2e clip/i })
+    .first()
+    .click();
+  await page.getByRole("link", { name: /^▶ Play$/ }).click();
+  await expect(page).toHaveURL(/\/watch\/e2e-clip$/);
   // The menus live in the player's settings panel, behind its gear button.
   await page.getByRole("button", { name: "Settings" }).click();
   if (engine === "shaka")

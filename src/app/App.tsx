@@ -1,38 +1,104 @@
-/** The app shell: composes the features; features never import each other. */
-import { CatalogPage } from "../features/catalog/CatalogPage.tsx";
+/**
+ * The app shell: the header, and a page per address (src/lib/routes.ts). It composes the
+ * features; features never import each other.
+ */
+import { Link, Route, Switch, useRoute } from "wouter";
+import { WithCatalog } from "../features/catalog/CatalogStatus.tsx";
+import { HomePage } from "../features/catalog/HomePage.tsx";
+import { SearchPage } from "../features/catalog/SearchPage.tsx";
+import { TitlePage } from "../features/catalog/TitlePage.tsx";
+import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
 import { checkStreamUrl, urlItem } from "../features/player/play-item.ts";
+import { paths, ROUTES } from "../lib/routes.ts";
 import { StreamUrlForm } from "./StreamUrlForm.tsx";
 import { useSrcParam } from "./stream-link.ts";
-import { TitlePlayer } from "./TitlePlayer.tsx";
+import { WatchPage } from "./WatchPage.tsx";
+
+/** A header link, marked as the current page when its route matches. */
+function NavLink({ href, pattern, children }: { href: string; pattern: string; children: string }) {
+  const [active] = useRoute(pattern);
+  return (
+    <Link href={href} aria-current={active ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+/** `/`: the home page, or with `?src=URL` any HLS or DASH stream in our player (a deep link). */
+function HomeOrStream() {
+  const src = useSrcParam();
+  if (src === null) return <WithCatalog>{(catalog) => <HomePage catalog={catalog} />}</WithCatalog>;
+  const stream = checkStreamUrl(src);
+  return (
+    <main>
+      {stream.ok ? (
+        <Player key={stream.url} item={urlItem(stream.url)} />
+      ) : (
+        <p role="alert">
+          {stream.message} <Link href={paths.home()}>Back to the catalog</Link>
+        </p>
+      )}
+    </main>
+  );
+}
 
 export function App() {
-  // `?src=URL` plays any HLS or DASH stream with our player (a deep link a user or a test can open).
-  const src = useSrcParam();
-  const stream = src === null ? null : checkStreamUrl(src);
   return (
     <>
       <header className="top">
-        <h1>Streamlab</h1>
+        <h1>
+          <Link href={paths.home()} className="brand">
+            Streamlab
+          </Link>
+        </h1>
+        <nav aria-label="Main" className="nav">
+          <NavLink href={paths.home()} pattern={ROUTES.home}>
+            Home
+          </NavLink>
+          <NavLink href={paths.search()} pattern={ROUTES.search}>
+            Search
+          </NavLink>
+          <NavLink href={paths.lab()} pattern={ROUTES.lab}>
+            Network lab
+          </NavLink>
+        </nav>
         <StreamUrlForm />
       </header>
-      {stream ? (
-        <main>
-          {stream.ok ? (
-            <Player key={stream.url} item={urlItem(stream.url)} />
-          ) : (
-            <p role="alert">
-              {stream.message} <a href="/">Back to the catalog</a>
-            </p>
+      <Switch>
+        <Route path={ROUTES.home}>
+          <HomeOrStream />
+        </Route>
+        <Route path={ROUTES.title}>
+          {(params) => (
+            <WithCatalog>{(catalog) => <TitlePage catalog={catalog} id={params.id} />}</WithCatalog>
           )}
-        </main>
-      ) : (
-        <CatalogPage
-          renderPlayer={(title, { catalog, select }) => (
-            <TitlePlayer key={title.id} title={title} catalog={catalog} onPlay={select} />
+        </Route>
+        <Route path={ROUTES.search}>
+          <WithCatalog>{(catalog) => <SearchPage catalog={catalog} />}</WithCatalog>
+        </Route>
+        <Route path={ROUTES.watch}>
+          {(params) => (
+            <WithCatalog>
+              {(catalog) => <WatchPage key={params.id} catalog={catalog} id={params.id} />}
+            </WithCatalog>
           )}
-        />
-      )}
+        </Route>
+        <Route path={ROUTES.lab}>
+          <main>
+            <NetworkLab />
+          </main>
+        </Route>
+        <Route>
+          <main>
+            <div role="alert" className="error">
+              <h2>Page not found</h2>
+              <p>There is nothing at this address: the link may be old or mistyped.</p>
+              <Link href={paths.home()}>Back to the catalog</Link>
+            </div>
+          </main>
+        </Route>
+      </Switch>
     </>
   );
 }

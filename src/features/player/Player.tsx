@@ -12,15 +12,22 @@ import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
 import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
+import { usePlayhead } from "./usePlayhead.ts";
 
 /** `item`: a catalog title, or any HLS/DASH stream by URL (then no steering, no catalog data). */
 export function Player({
   item,
   next = null,
+  startAtSec,
+  onPosition,
 }: {
   item: PlayItem;
   /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
   next?: NextUp | null;
+  /** Where to start (a resume point or a deep link's `?t=`): seeked to once the media loads. */
+  startAtSec?: number;
+  /** Where the viewer is: every few seconds while playing, and on pause, end and unmount. */
+  onPosition?: (positionSec: number, durationSec: number) => void;
 }) {
   const title = item.kind === "title" ? item.title : null;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
@@ -41,6 +48,7 @@ export function Player({
   const sessionRenditions = useStore(store, (s) => s.renditions);
   const renditions = title ? title.renditions : sessionRenditions;
   const engines = enginesFor(item);
+  usePlayhead(video, startAtSec, onPosition);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

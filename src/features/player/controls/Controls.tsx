@@ -206,6 +206,8 @@ export function Controls({ video, container, thumbnailsUrl, next, settings }: Co
       // Escape closes the settings even from one of their menus (an open native dropdown
       // keeps its Escape to itself, so this one comes from a closed one).
       if (e.key === "Escape") {
+        // Closing something uses the key up: the page (which may leave the player) ignores it.
+        if (speedOpen || helpOpen || settings.open) e.preventDefault();
         setSpeedOpen(false);
         setHelpOpen(false);
         if (settings.open) {
@@ -223,7 +225,7 @@ export function Controls({ video, container, thumbnailsUrl, next, settings }: Co
     };
     container.addEventListener("keydown", onKey);
     return () => container.removeEventListener("keydown", onKey);
-  }, [container, apply, settings]);
+  }, [container, apply, settings, speedOpen, helpOpen]);
 
   // An open popup closes on a press anywhere else.
   useEffect(() => {

@@ -12,6 +12,8 @@ export function ShortcutHelp({ onClose }: { onClose(): void }) {
       aria-label="Keyboard shortcuts"
       onKeyDown={(e) => {
         if (e.key === "Escape") {
+          // Used up here: the page must not also leave the player.
+          e.preventDefault();
           onClose();
         }
       }}
