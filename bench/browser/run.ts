@@ -144,7 +144,7 @@ async function openAs(page: Page, appUrl: string, title: TitleInfo, player: Play
   const name = new RegExp(`^${escapeRegExp(title.name)}\\b`, "i");
   await page.getByRole("button", { name }).or(page.getByRole("link", { name })).first().click();
   const video = page.locator("video");
-  const play = page.getByRole("link", { name: /^(play|resume)\b/i });
+  const play = page.getByRole("link", { name: /^(▶\s*)?(play|resume)\b/i });
   await video.or(play).first().waitFor();
   if ((await video.count()) === 0) await play.first().click();
   const engineMenu = page.getByRole("combobox", { name: "Engine" });

@@ -78,8 +78,9 @@ function legend(names: string[], top = M.top): string[] {
   ]);
 }
 
-const wrap = (body: string[], height = H) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
+/** `title` is the chart's accessible name (an SVG opened alone or inlined in the report). */
+const wrap = (title: string, body: string[], height = H) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif">\n<title>${esc(title)}</title>\n<rect width="100%" height="100%" fill="white"/>\n${body.join("\n")}\n</svg>\n`;
 
 /** Empirical CDF of each series (one value per session). */
 export function cdfSvg(
@@ -104,7 +105,7 @@ export function cdfSvg(
       `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.6" points="${pts.join(" ")}"/>`,
     );
   });
-  return wrap([...fr.svg, ...legend(series.map((s) => s.name))]);
+  return wrap(title, [...fr.svg, ...legend(series.map((s) => s.name))]);
 }
 
 /** Rendition bitrate (top panel) and buffer level (bottom panel) over session time. */
@@ -163,7 +164,7 @@ export function timelineSvg(
       );
     }
   });
-  return wrap([...rate.svg, ...buf.svg, ...legend(sessions.map((s) => s.name))], height);
+  return wrap(title, [...rate.svg, ...buf.svg, ...legend(sessions.map((s) => s.name))], height);
 }
 
 export function htmlReport(title: string, sections: { heading: string; html: string }[]): string {
