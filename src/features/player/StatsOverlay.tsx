@@ -13,7 +13,8 @@ const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 /** Which appliance served the session over time: one coloured band per appliance. */
 function ApplianceStrip({ points }: { points: TimelinePoint[] }) {
   const width = 240;
-  const ids = [...new Set(points.map((p) => p.applianceId ?? "origin"))];
+  // null: no segment loaded yet (not the origin), drawn grey and left out of the legend.
+  const ids = [...new Set(points.flatMap((p) => (p.applianceId === null ? [] : [p.applianceId])))];
   const step = width / Math.max(1, points.length);
   return (
     <figure className="spark">
@@ -30,7 +31,11 @@ function ApplianceStrip({ points }: { points: TimelinePoint[] }) {
             x={i * step}
             width={step + 0.5}
             height={12}
-            fill={`hsl(${(ids.indexOf(p.applianceId ?? "origin") * 137) % 360} 60% 55%)`}
+            fill={
+              p.applianceId === null
+                ? "#444"
+                : `hsl(${(ids.indexOf(p.applianceId) * 137) % 360} 60% 55%)`
+            }
           />
         ))}
       </svg>

@@ -1,0 +1,70 @@
+/**
+ * `npm run screenshots [-- --catalog DIR]`: the README's screenshots (home, a title page, the
+ * player with its stats overlay, the network lab, and home at phone width), taken in the system
+ * Chromium against the real servers. Default catalog: the demo's (`./catalog`, built by
+ * `npm start` or `npm run encode`), else the e2e one.
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { chromium, type Page } from "@playwright/test";
+import { startServers } from "../bench/browser/servers.ts";
+import playwrightConfig, { CHROMIUM_PATH } from "../playwright.config.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT = path.join(ROOT, "docs/screenshots");
+
+const { values } = parseArgs({ options: { catalog: { type: "string" } } });
+const demo = path.join(ROOT, "catalog");
+const catalog = values.catalog ?? (existsSync(path.join(demo, "catalog.json")) ? demo : null);
+
+const servers = await startServers(catalog, (line) => console.log(line));
+const browser = await chromium.launch({
+  executablePath: CHROMIUM_PATH,
+  args: playwrightConfig.use?.launchOptions?.args ?? [],
+});
+try {
+  await mkdir(OUT, { recursive: true });
+  const shot = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+    console.log(`screenshots: docs/screenshots/${name}.png`);
+  };
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${servers.appUrl}/`);
+  await page.getByRole("region", { name: /^Featured/ }).waitFor();
+  await page.waitForLoadState("networkidle");
+  await shot(page, "home");
+
+  const firstCard = page.locator("a.card").first();
+  await firstCard.click();
+  await page.getByRole("table").waitFor();
+  await page.waitForLoadState("networkidle");
+  await shot(page, "title");
+
+  await page.getByRole("link", { name: /^▶/ }).first().click();
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Stats" }).click();
+  await page.getByRole("button", { name: "Settings" }).click();
+  // Enough playing time for the charts to have a shape.
+  await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 8, null, {
+    timeout: 60_000,
+  });
+  await shot(page, "player-stats");
+
+  await page.goto(`${servers.appUrl}/lab`);
+  await page.getByRole("article").first().waitFor();
+  await page.waitForTimeout(2_000);
+  await shot(page, "lab");
+
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const small = await phone.newPage();
+  await small.goto(`${servers.appUrl}/`);
+  await small.getByRole("region", { name: /^Featured/ }).waitFor();
+  await small.waitForLoadState("networkidle");
+  await shot(small, "home-phone");
+} finally {
+  await browser.close();
+  await servers.stop();
+}
