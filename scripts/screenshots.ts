@@ -27,8 +27,9 @@ const browser = await chromium.launch({
 try {
   await mkdir(OUT, { recursive: true });
   const shot = async (page: Page, name: string) => {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`) });
-    console.log(`screenshots: docs/screenshots/${name}.png`);
+    // JPEG keeps the repository small (a PNG of video frames is several times larger).
+    await page.screenshot({ path: path.join(OUT, `${name}.jpg`), type: "jpeg", quality: 80 });
+    console.log(`screenshots: docs/screenshots/${name}.jpg`);
   };
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
