@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
+import { openClipPlayer } from "./support.ts";
 
 /**
  * Our player controls over the e2e clip (60 s, with trick-play thumbnails), in Chromium against
@@ -23,12 +24,7 @@ const probe = (page: Page): Promise<VideoProbe> =>
   }));
 
 async function openClip(page: Page) {
-  await page.goto("/");
-  await page
-    .getByRole("link", { name: /e2e clip/i })
-    .first()
-    .click();
-  await page.getByRole("link", { name: /^▶ Play$/ }).click();
+  await openClipPlayer(page);
   await expect
     .poll(async () => (await probe(page)).currentTime, { timeout: 20_000 })
     .toBeGreaterThan(1);

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { videoTime } from "./support.ts";
 
 /**
  * Streams from outside our catalog, made by plain ffmpeg and served by "someone else's host"
@@ -10,9 +11,6 @@ const FOREIGN = "http://127.0.0.1:18090/";
 const HLS = `${FOREIGN}hls/master.m3u8`;
 const DASH = `${FOREIGN}dash/manifest.mpd`;
 const HOST = "127.0.0.1:18090";
-
-const videoTime = (page: Page) =>
-  page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime);
 
 /** The decisions our controller made in the page's session (`window.streamlab`). */
 const decisions = (page: Page) =>

@@ -1,30 +1,22 @@
 import { expect, type Page, test } from "@playwright/test";
+import {
+  ADMIN,
+  APPLIANCES,
+  decidedKbps,
+  kbpsOf,
+  openClipPlayer,
+  shapeAll,
+  videoTime,
+} from "./support.ts";
 
 /**
  * The player with our ABR controller, in both engines, against the real network: plays, shows
  * the appliance in use, switches down on a throttle drop without stalling, survives the loss of
  * the appliance it plays from, and switches audio and subtitles.
  */
-const ADMIN = "http://127.0.0.1:18082/";
-const APPLIANCES = ["isp-a-1", "isp-b-1", "exchange-1"];
-
-async function shapeAll(page: Page, bitsPerSecond: number | null) {
-  for (const id of APPLIANCES) {
-    if (bitsPerSecond === null) await page.request.delete(`${ADMIN}admin/appliances/${id}/shaping`);
-    else
-      await page.request.put(`${ADMIN}admin/appliances/${id}/shaping`, { data: { bitsPerSecond } });
-  }
-}
 
 async function openPlayer(page: Page, engine: "hlsjs" | "shaka") {
-  // Home, the title's card, then Play on its page.
-  await page.goto("/");
-  await page
-    .getByRole("link", { name: /e2e clip/i })
-    .first()
-    .click();
-  await page.getByRole("link", { name: /^▶ Play$/ }).click();
-  await expect(page).toHaveURL(/\/watch\/e2e-clip$/);
+  await openClipPlayer(page);
   // The menus live in the player's settings panel, behind its gear button.
   await page.getByRole("button", { name: "Settings" }).click();
   if (engine === "shaka")
@@ -32,26 +24,11 @@ async function openPlayer(page: Page, engine: "hlsjs" | "shaka") {
   await page.getByRole("button", { name: "Stats" }).click();
 }
 
-const videoTime = (page: Page) =>
-  page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime);
 const stalls = async (page: Page) =>
   Number((await page.getByTestId("stats-stalls").textContent())?.split(" ")[0]);
-/** The target bitrate in a rendition id (`h264-360p-714k` -> 714). */
-const kbpsOf = (id: string) => Number(/-(\d+)k\b/.exec(id)?.[1] ?? Number.NaN);
 /** The playing rendition's kbit/s, as the stats overlay shows it. */
 const renditionKbps = async (page: Page) =>
   kbpsOf((await page.getByTestId("stats-rendition").textContent()) ?? "");
-/** The kbit/s of the rendition the controller chose for the latest segment (read from the
- * session the app exposes as `window.streamlab`). A switch down is decided at once but only
- * seen playing once the buffer ahead has played out. */
-const decidedKbps = async (page: Page) =>
-  kbpsOf(
-    await page.evaluate(() => {
-      type Probe = { store: { getState(): { decisions: { renditionId: string }[] } } };
-      const probe = (window as Window & { streamlab?: Probe }).streamlab;
-      return probe?.store.getState().decisions.at(-1)?.renditionId ?? "";
-    }),
-  );
 
 test.beforeEach(async ({ request }) => {
   await request.post(`${ADMIN}admin/reset`);

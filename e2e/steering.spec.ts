@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { ADMIN, videoTime } from "./support.ts";
 
 /**
  * hls.js steers itself with our steering service's HLS content steering: opened as any stream
@@ -7,7 +8,6 @@ import { expect, type Page, test } from "@playwright/test";
  * appliance is taken down, carries on from another one.
  */
 const STEERING = "http://127.0.0.1:18081/";
-const ADMIN = "http://127.0.0.1:18082/";
 
 interface Counters {
   id: string;
@@ -20,9 +20,6 @@ async function requestsByAppliance(page: Page): Promise<Record<string, number>> 
   };
   return Object.fromEntries(state.appliances.map((a) => [a.id, a.counters.requests]));
 }
-
-const currentTime = (page: Page) =>
-  page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime);
 
 test.afterEach(async ({ request }) => {
   await request.post(`${ADMIN}admin/reset`);
@@ -53,18 +50,18 @@ test("stock hls.js follows content steering and fails over when an appliance goe
     v.muted = true;
     return v.play();
   });
-  await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
   const during = await requestsByAppliance(page);
   expect(during[first]! - before[first]!).toBeGreaterThan(0);
 
   // Take the appliance in use down: playback goes on from another pathway.
   expect((await page.request.post(`${ADMIN}admin/appliances/${first}/down`)).ok()).toBe(true);
-  const downAt = await currentTime(page);
+  const downAt = await videoTime(page);
   const othersBefore = Object.entries(await requestsByAppliance(page)).filter(
     ([id]) => id !== first,
   );
   await expect
-    .poll(() => currentTime(page), { timeout: 30_000 })
+    .poll(() => videoTime(page), { timeout: 30_000 })
     .toBeGreaterThan(Math.min(downAt + 4, 11));
   const othersAfter = await requestsByAppliance(page);
   expect(othersBefore.some(([id, n]) => othersAfter[id]! > n)).toBe(true);

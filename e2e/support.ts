@@ -1,0 +1,46 @@
+/**
+ * What several specs share: the e2e network's admin API, shaping every appliance, and reading
+ * the player's state (the video's time, and the controller's latest decision through the
+ * session the app exposes as `window.streamlab`).
+ */
+import type { Page } from "@playwright/test";
+
+export const ADMIN = "http://127.0.0.1:18082/";
+export const APPLIANCES = ["isp-a-1", "isp-b-1", "exchange-1"];
+
+/** Shape every appliance to a constant rate; null lifts the shaping. */
+export async function shapeAll(page: Page, bitsPerSecond: number | null): Promise<void> {
+  for (const id of APPLIANCES) {
+    if (bitsPerSecond === null) await page.request.delete(`${ADMIN}admin/appliances/${id}/shaping`);
+    else
+      await page.request.put(`${ADMIN}admin/appliances/${id}/shaping`, { data: { bitsPerSecond } });
+  }
+}
+
+export const videoTime = (page: Page): Promise<number> =>
+  page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime);
+
+/** The target bitrate in a rendition id (`h264-360p-714k` -> 714). */
+export const kbpsOf = (id: string): number => Number(/-(\d+)k\b/.exec(id)?.[1] ?? Number.NaN);
+
+/** The kbit/s of the rendition the controller chose for the latest segment. A switch down is
+ * decided at once but only seen playing once the buffer ahead has played out. */
+export const decidedKbps = async (page: Page): Promise<number> =>
+  kbpsOf(
+    await page.evaluate(() => {
+      type Probe = { store: { getState(): { decisions: { renditionId: string }[] } } };
+      const probe = (window as Window & { streamlab?: Probe }).streamlab;
+      return probe?.store.getState().decisions.at(-1)?.renditionId ?? "";
+    }),
+  );
+
+/** Like a viewer: home, the e2e clip's card, then Play on its title page. */
+export async function openClipPlayer(page: Page): Promise<void> {
+  await page.goto("/");
+  await page
+    .getByRole("link", { name: /e2e clip/i })
+    .first()
+    .click();
+  await page.getByRole("link", { name: /^▶ Play$/ }).click();
+  await page.waitForURL(/\/watch\/e2e-clip$/);
+}
