@@ -39,7 +39,10 @@ export function TitlePage({ catalog, id }: { catalog: Catalog; id: string }) {
       <section className="details" aria-label={title.name}>
         <div
           className="details-backdrop"
-          style={{ backgroundImage: `url(${originUrl(title.artwork.backdrop)})` }}
+          // A dark veil over the artwork: the text must read over any picture (grain, noise).
+          style={{
+            backgroundImage: `linear-gradient(rgb(0 0 0 / 55%), rgb(0 0 0 / 85%)), url(${originUrl(title.artwork.backdrop)})`,
+          }}
         >
           <h2>{title.name}</h2>
           {series && title.episode && (
@@ -102,30 +105,33 @@ export function TitlePage({ catalog, id }: { catalog: Catalog; id: string }) {
             </small>
           )}
         </h3>
-        <table>
-          <thead>
-            <tr>
-              <th>rendition</th>
-              <th>resolution</th>
-              <th>average</th>
-              <th>peak</th>
-              <th>quality</th>
-            </tr>
-          </thead>
-          <tbody>
-            {title.renditions.map((r) => (
-              <tr key={r.id}>
-                <td>{r.id}</td>
-                <td>
-                  {r.width}x{r.height}
-                </td>
-                <td>{kbps(r.averageBitrateBps)}</td>
-                <td>{kbps(r.peakBitrateBps)}</td>
-                <td>{r.quality.score.toFixed(0)}</td>
+        {/* Scrolls sideways on a phone rather than widening the page. */}
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>rendition</th>
+                <th>resolution</th>
+                <th>average</th>
+                <th>peak</th>
+                <th>quality</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {title.renditions.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.id}</td>
+                  <td>
+                    {r.width}x{r.height}
+                  </td>
+                  <td>{kbps(r.averageBitrateBps)}</td>
+                  <td>{kbps(r.peakBitrateBps)}</td>
+                  <td>{r.quality.score.toFixed(0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </main>
   );
