@@ -223,6 +223,28 @@ describe("sendPaced over loopback: trace replay", () => {
   });
 });
 
+describe("sendPaced over loopback: a rate change mid-transfer", () => {
+  it("follows a drop from 3 to 0.6 Mbit/s within a response", { timeout: 15_000 }, async () => {
+    // The chunk in hand when the rate drops was sized for 3 Mbit/s (1,875 bytes), larger than the
+    // whole 0.6 Mbit/s burst (1,500 bytes): that response used to wait forever.
+    const pacer = new Pacer({ kind: "constant", bitsPerSecond: 3e6 });
+    const bytes = 200_000;
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { "content-length": bytes });
+      void sendPaced(Buffer.alloc(bytes, 7), res, pacer);
+    });
+    const drop = setTimeout(() => pacer.setSpec({ kind: "constant", bitsPerSecond: 600_000 }), 200);
+    const arrivals = await download(url);
+    clearTimeout(drop);
+    const last = arrivals.at(-1)!;
+    expect(last.totalBytes).toBe(bytes);
+    // About 75 kB in the first 0.2 s at 3 Mbit/s, the other 125 kB at 0.6 Mbit/s: 1.87 s.
+    const atDrop = arrivals.filter((a) => a.atMs <= 200).at(-1)?.totalBytes ?? 0;
+    const expectedMs = 200 + ((bytes - atDrop) * 8 * 1000) / 600_000;
+    expect(Math.abs(last.atMs / expectedMs - 1)).toBeLessThan(0.1);
+  });
+});
+
 describe("sendPaced: flow control and stopping", () => {
   it("streams unlimited bodies without pacing, pulling a stream only as the client reads", async () => {
     let pulled = 0;

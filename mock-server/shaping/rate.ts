@@ -195,10 +195,10 @@ export async function sendPaced(
           pacer.spec.kind === "unlimited"
             ? buffer.length
             : (options.chunkBytes ?? pacer.chunkBytes());
-        const chunk = buffer.subarray(at, at + size);
-        if (!(await writePaced(chunk, res, pacer, stop.signal))) break;
-        at += chunk.length;
-        bytesSent += chunk.length;
+        const written = await writePaced(buffer.subarray(at, at + size), res, pacer, stop.signal);
+        if (written === null) break;
+        at += written;
+        bytesSent += written;
       }
       if (stop.signal.aborted) break; // leaving the loop destroys a Readable body
     }
@@ -220,21 +220,28 @@ export async function sendPaced(
   return { bytesSent, completed: true };
 }
 
-/** Wait until the pacer allows `chunk`, then write it, honouring backpressure. false = stopped. */
+/**
+ * Wait until the pacer allows the start of `chunk`, write it, honouring backpressure, and return
+ * the bytes written (null = stopped). At most one burst is written: a chunk sized before the rate
+ * dropped can be larger than the new burst, and a wait for more than the burst never ends, since
+ * idle time earns no credit.
+ */
 async function writePaced(
   chunk: Buffer,
   res: ServerResponse,
   pacer: Pacer,
   signal: AbortSignal,
-): Promise<boolean> {
-  for (let waitMs = pacer.delayMs(chunk.length); waitMs > 0; waitMs = pacer.delayMs(chunk.length)) {
+): Promise<number | null> {
+  const fitting = () => Math.min(chunk.length, Math.floor(pacer.burstBits() / 8));
+  for (let waitMs = pacer.delayMs(fitting()); waitMs > 0; waitMs = pacer.delayMs(fitting())) {
     // Re-check after each sleep: timers may fire early or late, and the spec may have changed.
     await sleep(Math.min(MAX_SLEEP_MS, Math.ceil(waitMs)), signal);
-    if (signal.aborted) return false;
+    if (signal.aborted) return null;
   }
-  pacer.consume(chunk.length);
-  if (!res.write(chunk)) await drained(res, signal);
-  return !signal.aborted;
+  const piece = chunk.subarray(0, fitting());
+  pacer.consume(piece.length);
+  if (!res.write(piece)) await drained(res, signal);
+  return signal.aborted ? null : piece.length;
 }
 
 /** A Readable yields Buffers, or strings after setEncoding; anything else is not a body. */
