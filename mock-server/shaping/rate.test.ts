@@ -160,17 +160,22 @@ function download(url: string): Promise<Arrival[]> {
   });
 }
 
-/** Serve `bytes` through a fresh pacer at `spec` and download them. */
+/**
+ * Serve `bytes` through a fresh pacer at `spec` and download them. `requestAtMs`: when the
+ * request went out on the pacer's clock, whose 0 is the trace's 0.
+ */
 async function pacedDownload(
   spec: RateSpec,
   bytes: number,
-): Promise<{ arrivals: Arrival[]; pacer: Pacer }> {
-  const pacer = new Pacer(spec);
+): Promise<{ arrivals: Arrival[]; pacer: Pacer; requestAtMs: number }> {
+  const pacerStartMs = performance.now();
+  const pacer = new Pacer(spec, () => performance.now());
   const url = await serve((_req, res) => {
     res.writeHead(200, { "content-length": bytes });
     void sendPaced(Buffer.alloc(bytes, 7), res, pacer);
   });
-  return { arrivals: await download(url), pacer };
+  const requestAtMs = performance.now() - pacerStartMs;
+  return { arrivals: await download(url), pacer, requestAtMs };
 }
 
 const CONSTANT_RATES = [100_000, 1e6, 10e6, 50e6];
@@ -203,13 +208,14 @@ describe("sendPaced over loopback: trace replay", () => {
     const seconds = 4;
     // Half a second more than measured, so the last measured second is not cut short.
     const bytes = Math.round(bitsBetween(STEP_TRACE, 0, seconds + 0.5) / 8);
-    const { arrivals } = await pacedDownload(
+    const { arrivals, requestAtMs } = await pacedDownload(
       { kind: "trace", trace: STEP_TRACE, name: "step" },
       bytes,
     );
-    const firstMs = arrivals[0]!.atMs;
+    // Seconds of the trace, not of the download: the trace starts with the pacer, a few ms
+    // before the request, and a window shifted by that much takes a slice of the next step.
     const receivedBy = (ms: number): number =>
-      arrivals.filter((a) => a.atMs < firstMs + ms).reduce((_, a) => a.totalBytes, 0);
+      arrivals.filter((a) => a.atMs + requestAtMs < ms).reduce((_, a) => a.totalBytes, 0);
     const errors: number[] = [];
     for (let k = 0; k < seconds; k++) {
       const deliveredBits = (receivedBy((k + 1) * 1000) - receivedBy(k * 1000)) * 8;
