@@ -25,28 +25,24 @@ export interface EstimatorConfig {
 }
 
 export interface RulesConfig {
-  /** Fraction of the estimate a rendition may use to be kept (or switched down to). */
-  keepSafetyFactor: number;
-  /** Stricter fraction for a switch up: the gap between the two is the hysteresis band. */
-  upSafetyFactor: number;
-  /** Fraction used for the very first segment, when an estimate exists. */
-  startupSafetyFactor: number;
-  /** With no estimate at all, start at this fraction of the way up the ladder. */
-  startupLadderFraction: number;
-  /** A download may take at most this fraction of the buffer (insufficient-buffer rule). */
-  insufficientBufferFactor: number;
-  /** Before the first segment there is no buffer: allow this many segment durations. */
-  startupDownloadBudgetSegments: number;
-  /** No switch up below this buffer level (reservoir). */
-  upSwitchMinBufferSec: number;
-  /** Minimum time between two switches up, in wall time or in media downloaded since (either
-   * suffices); switches down are never delayed. */
-  minUpSwitchIntervalMs: number;
-  minUpSwitchMediaSec: number;
-  /** Steps per switch up, and the larger number allowed when the buffer is high. */
-  maxUpSteps: number;
-  maxUpStepsHighBuffer: number;
-  highBufferSec: number;
+  /** Segments the plan looks ahead, and the most sequences it scores (a long ladder shortens
+   * the horizon instead: candidates^horizon <= maxPlans). */
+  horizonSegments: number;
+  maxPlans: number;
+  /** Quality score points per unit of utility: the score (0-100) becomes a 0-5 scale. */
+  qualityScale: number;
+  /** A segment of this length earns its full utility; shorter ones proportionally less. */
+  referenceSegmentSec: number;
+  /** Cost of one second of waiting (stall or startup), in utility units. */
+  rebufferPenaltyPerSec: number;
+  /** Cost of a switch per unit of utility changed. */
+  switchPenalty: number;
+  /** The plan is charged for ending with less buffer than it started with, up to the target:
+   * this weight x the rebuffer penalty per second short. */
+  bufferTargetSec: number;
+  bufferShortfallWeight: number;
+  /** Recent prediction errors kept per appliance for the discount. */
+  predictionErrorHistory: number;
   /** Quality per bit: a rendition is skipped when it gains fewer score points than this... */
   minScoreGain: number;
   /** ...for at least this bitrate ratio over the rendition below it. */
@@ -101,18 +97,15 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
     progressDropRatio: 0.5, // ours: half the estimate is a drop, not jitter
   },
   rules: {
-    keepSafetyFactor: 0.9, // dash.js streaming.abr.bandwidthSafetyFactor
-    upSafetyFactor: 0.7, // hls.js abrBandWidthUpFactor
-    startupSafetyFactor: 0.7, // ours: the first pick is a switch up from nothing
-    startupLadderFraction: 1 / 3, // the brief: "a low-mid rendition" with no estimate
-    insufficientBufferFactor: 0.5, // dash.js InsufficientBufferRule safety factor
-    startupDownloadBudgetSegments: 1, // ours: startup delay of about one 2 s segment
-    upSwitchMinBufferSec: 4, // ours: two 2 s segments in hand before risking a switch up
-    minUpSwitchIntervalMs: 8_000, // shaka-player abr.switchInterval (8 s)
-    minUpSwitchMediaSec: 8, // ours: the same 8 s, as the viewer sees it (four 2 s segments)
-    maxUpSteps: 1, // the brief: "up one or two steps at a time"
-    maxUpStepsHighBuffer: 2, // the brief
-    highBufferSec: 20, // ours: ten segments in hand, a failed step up cannot stall
+    horizonSegments: 5, // RobustMPC (Yin et al. 2015) and Pensieve's MPC baseline
+    maxPlans: 20_000, // ours: 5 segments of a 7-rung ladder (16807), about a millisecond
+    qualityScale: 20, // the benchmark's QoE_q: 0-100 becomes 0-5, the Pensieve ladder's range
+    referenceSegmentSec: 4, // Pensieve's 4 s segments, the scale the penalties below come from
+    rebufferPenaltyPerSec: 4.3, // Pensieve's QoE_lin: a stalled second costs the top rung's utility
+    switchPenalty: 1, // Pensieve's QoE_lin and MPC: one unit per unit of utility changed
+    bufferTargetSec: 8, // ours: two 4 s segments; simulator sweep 8-20 s, more lost bitrate
+    bufferShortfallWeight: 0.2, // ours: simulator sweep 0.1-0.25 (3G traces: fewer, later ups)
+    predictionErrorHistory: 5, // RobustMPC: the largest error of the last 5 predictions
     minScoreGain: 2, // ours: 2 VMAF points is below a just-noticeable difference (~6)
     minBitrateRatioForSkip: 1.25, // ours: 25% more bits is a real cost
   },

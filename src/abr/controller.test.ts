@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { abrConfig, DEFAULT_ABR_CONFIG } from "./config.ts";
 import { AbrController } from "./controller.ts";
-import { RULES } from "./rules/rules.ts";
 import {
   AV1,
   FakeClock,
@@ -30,36 +29,26 @@ function player(over: Partial<Player>): Player {
 
 const ids = (ds: Decision[]) => ds.map((d) => d.renditionId);
 
-/** Index changes between consecutive decisions, with the time between them. */
-function upSwitches(ds: Decision[]) {
-  const out: { from: number; to: number; atMs: number }[] = [];
-  for (let i = 1; i < ds.length; i++) {
-    const from = indexOf(H264, ds[i - 1]!.renditionId);
-    const to = indexOf(H264, ds[i]!.renditionId);
-    if (to > from) out.push({ from, to, atMs: ds[i]!.atMs });
-  }
-  return out;
-}
-
 describe("AbrController: start", () => {
-  it("starts low-mid without an estimate, then climbs", () => {
+  it("starts fast at the lowest rendition without an estimate, then climbs", () => {
     const { abr, clock } = setup();
-    const ds = play(abr, clock, H264, player({}), 40);
-    expect(ds[0]!.renditionId).toBe("h264-360");
-    expect(ds[0]!.reason).toMatch(/low-mid/);
+    const ds = play(abr, clock, H264, player({}), 20);
+    expect(ds[0]!.renditionId).toBe("h264-240");
+    expect(ds[0]!.reason).toMatch(/^plan: plan h264-240/);
     expect(ds[0]!.inputs.estimateSource).toBe("default");
-    expect(indexOf(H264, ds.at(-1)!.renditionId)).toBeGreaterThan(1);
-    for (const s of upSwitches(ds)) expect(s.to - s.from).toBeLessThanOrEqual(2);
+    expect(ds.at(-1)!.renditionId).toBe("h264-1080");
   });
 
-  it("starts from the estimate with a conservative factor when there is one", () => {
+  it("starts from the estimate when there is one", () => {
     const { abr, clock } = setup();
-    play(abr, clock, H264, player({ linkBitsPerSecond: 3 * MBPS }), 5);
+    play(abr, clock, H264, player({ linkBitsPerSecond: 3 * MBPS }), 10);
     abr.setRenditions(H264); // a new title: same link
     const first = abr.decide({ bufferSec: 0, segmentDurationSec: 2 });
-    // 0.7 x 3 Mbit/s = 2.1 Mbit/s: 480p (1.2 Mbit/s) fits, 720p (2.5 Mbit/s) does not.
-    expect(first.renditionId).toBe("h264-480");
     expect(first.inputs.estimateSource).toBe("appliance");
+    // Better than the lowest, yet fetched within about a second.
+    const r = H264.find((x) => x.id === first.renditionId)!;
+    expect(indexOf(H264, r.id)).toBeGreaterThan(0);
+    expect((r.averageBitrateBps * 2) / (3 * MBPS)).toBeLessThanOrEqual(1);
   });
 
   it("throws when asked to decide with no renditions", () => {
@@ -69,95 +58,92 @@ describe("AbrController: start", () => {
 });
 
 describe("AbrController: steady state", () => {
-  it("reaches the top with a full buffer and a good link", () => {
-    const { abr, clock } = setup();
-    const ds = play(abr, clock, H264, player({ linkBitsPerSecond: 50 * MBPS, bufferSec: 30 }), 40);
-    expect(ds.at(-1)!.renditionId).toBe("h264-1080");
-    // The estimate is 50 Mbit/s after one segment, yet the climb is paced: two steps at most
-    // (high buffer), and at least 8 s apart.
-    expect(ds[1]!.inputs.estimateBitsPerSecond).toBeGreaterThan(40 * MBPS);
-    const ups = upSwitches(ds);
-    expect(ups.length).toBeGreaterThanOrEqual(2);
-    for (const s of ups) expect(s.to - s.from).toBeLessThanOrEqual(2);
-    for (let i = 1; i < ups.length; i++) {
-      expect(ups[i]!.atMs - ups[i - 1]!.atMs).toBeGreaterThanOrEqual(8_000);
-    }
-  });
-
-  it("climbs after a spike with hysteresis, not straight to the top", () => {
-    const { abr, clock } = setup();
-    const p = player({ linkBitsPerSecond: 1.5 * MBPS, maxBufferSec: 12 });
-    const before = play(abr, clock, H264, p, 30);
-    const settled = indexOf(H264, before.at(-1)!.renditionId);
-    expect(settled).toBeLessThan(3);
-    p.linkBitsPerSecond = 50 * MBPS;
-    const after = play(abr, clock, H264, p, 40);
-    expect(indexOf(H264, after[0]!.renditionId)).toBeLessThanOrEqual(settled + 1);
-    const ups = upSwitches([before.at(-1)!, ...after]);
-    expect(ups.length).toBeGreaterThanOrEqual(2);
-    for (const s of ups) expect(s.to - s.from).toBe(1); // buffer below highBufferSec: one step
-    for (let i = 1; i < ups.length; i++) {
-      expect(ups[i]!.atMs - ups[i - 1]!.atMs).toBeGreaterThanOrEqual(8_000);
-    }
-    expect(after.at(-1)!.renditionId).toBe("h264-1080");
-  });
-
-  it("climbs while a fast link fills the buffer, pacing by media time, not wall time", () => {
-    // hls.js buffers 30 s ahead: at 20 Mbit/s a 30 s title is fetched in a few seconds of wall
-    // time, so a wall-clock interval alone would leave it whole on the first rungs.
-    const { abr, clock } = setup();
-    const startMs = clock.now();
-    const ds = play(abr, clock, H264, player({ linkBitsPerSecond: 20 * MBPS }), 15);
-    expect(clock.now() - startMs).toBeLessThan(15_000);
-    expect(indexOf(H264, ds.at(-1)!.renditionId)).toBeGreaterThanOrEqual(3);
-    const at = ds.map((d) => d.renditionId);
-    const upIndexes = at.flatMap((id, i) => (i > 0 && id !== at[i - 1] ? [i] : []));
-    for (let i = 1; i < upIndexes.length; i++) {
-      // Four 2 s segments (8 s of media) at each rung before the next step up.
-      expect(upIndexes[i]! - upIndexes[i - 1]!).toBeGreaterThanOrEqual(4);
-    }
-  });
-
   it("does not oscillate on a steady link", () => {
-    const { abr, clock } = setup();
-    const ds = play(abr, clock, H264, player({ linkBitsPerSecond: 3 * MBPS }), 60);
-    const tail = ids(ds.slice(30));
-    expect(new Set(tail).size).toBe(1);
+    // A full buffer may be spent on the rung above what the link sustains, then earned back:
+    // long stretches, never a flip-flop, never more than one rung above the link.
+    for (const mbps of [1, 1.5, 3, 4]) {
+      const { abr, clock } = setup();
+      const ds = play(abr, clock, H264, player({ linkBitsPerSecond: mbps * MBPS }), 60);
+      const tail = ids(ds.slice(10));
+      let run = 1;
+      const runs: number[] = [];
+      for (let i = 1; i < tail.length; i++) {
+        if (tail[i] === tail[i - 1]) run++;
+        else {
+          runs.push(run);
+          run = 1;
+        }
+      }
+      for (const r of runs.slice(1))
+        expect(r, `${mbps} Mbit/s: ${tail.join(" ")}`).toBeGreaterThanOrEqual(8);
+      const sustained = H264.filter((r) => r.averageBitrateBps <= mbps * MBPS).length - 1;
+      for (const id of tail) expect(indexOf(H264, id)).toBeLessThanOrEqual(sustained + 1);
+    }
   });
 
-  it("switches down far enough, at once, after a throughput drop", () => {
+  it("switches down, far enough and at once, after a throughput drop, without a stall", () => {
     const { abr, clock } = setup();
-    const p = player({ linkBitsPerSecond: 20 * MBPS, bufferSec: 30 });
+    const p = player({ linkBitsPerSecond: 20 * MBPS, maxBufferSec: 12 });
     const before = play(abr, clock, H264, p, 30);
     expect(before.at(-1)!.renditionId).toBe("h264-1080");
     p.linkBitsPerSecond = 1 * MBPS;
-    const after = play(abr, clock, H264, p, 3);
-    // The 1080p segment in flight is slow; the very next choice drops several steps.
-    const next = after[1]!;
-    expect(indexOf(H264, next.renditionId)).toBeLessThanOrEqual(2);
-    const chosen = H264.find((r) => r.id === next.renditionId)!;
-    expect(chosen.averageBitrateBps).toBeLessThanOrEqual(next.inputs.estimateBitsPerSecond * 0.9);
-    expect(next.reason).toMatch(/^throughput/);
+    const after = play(abr, clock, H264, p, 10);
+    // The 1080p segment in flight is slow; the next choices drop several steps.
+    expect(indexOf(H264, after[1]!.renditionId)).toBeLessThanOrEqual(1);
+    expect(after[1]!.reason).toMatch(/estimate \//); // the miss is remembered
+    for (const d of after.slice(1)) expect(indexOf(H264, d.renditionId)).toBeLessThanOrEqual(2);
+    expect(p.bufferSec).toBeGreaterThan(2);
   });
 
-  it("never picks a rendition whose download would drain the buffer", () => {
+  it("climbs after a spike, using the buffer", () => {
     const { abr, clock } = setup();
-    const ds = play(abr, clock, H264, player({ linkBitsPerSecond: 20 * MBPS, bufferSec: 30 }), 30);
-    expect(ds.at(-1)!.renditionId).toBe("h264-1080");
-    const low = abr.decide({ bufferSec: 1, segmentDurationSec: 2 });
-    expect(low.reason).toMatch(/^insufficient-buffer/);
-    const r = H264.find((x) => x.id === low.renditionId)!;
-    const downloadSec =
-      low.inputs.ttfbMs / 1000 + (r.peakBitrateBps * 2) / low.inputs.estimateBitsPerSecond;
-    expect(downloadSec).toBeLessThanOrEqual(0.5);
+    const p = player({ linkBitsPerSecond: 1 * MBPS });
+    const before = play(abr, clock, H264, p, 30);
+    expect(indexOf(H264, before.at(-1)!.renditionId)).toBeLessThanOrEqual(2);
+    p.linkBitsPerSecond = 10 * MBPS;
+    const after = play(abr, clock, H264, p, 15);
+    const firstTop = after.findIndex((d) => d.renditionId === "h264-1080");
+    expect(firstTop).toBeGreaterThanOrEqual(0);
+    // The jump itself is a 0.9 error: the discount holds the plan down for a few segments.
+    expect(firstTop).toBeLessThanOrEqual(12);
+    expect(ids(after.slice(firstTop))).toEqual(after.slice(firstTop).map(() => "h264-1080"));
+  });
+
+  it("is not fooled by a burst of cache hits", () => {
+    const { abr, clock } = setup();
+    const p = player({ linkBitsPerSecond: 1.5 * MBPS });
+    const settled = play(abr, clock, H264, p, 30).at(-1)!;
+    for (let i = 0; i < 3; i++) {
+      // 300 kB in 5 ms after the first byte: 480 Mbit/s, a cache answering.
+      abr.onSegmentLoaded({
+        applianceId: "a",
+        renditionId: settled.renditionId,
+        sizeBytes: 300_000,
+        ttfbMs: 5,
+        durationMs: 10,
+      });
+    }
+    expect(abr.estimateBitsPerSecond("a")).toBeLessThan(2 * MBPS);
+    const next = abr.decide({ bufferSec: p.bufferSec, segmentDurationSec: 2 });
+    expect(indexOf(H264, next.renditionId)).toBeLessThanOrEqual(
+      indexOf(H264, settled.renditionId) + 1,
+    );
+  });
+
+  it("takes the lowest rendition on an empty buffer mid-stream with a weak link", () => {
+    const { abr, clock } = setup();
+    play(abr, clock, H264, player({ linkBitsPerSecond: 1 * MBPS }), 20);
     expect(abr.decide({ bufferSec: 0, segmentDurationSec: 2 }).renditionId).toBe("h264-240");
+    expect(
+      indexOf(H264, abr.decide({ bufferSec: 12, segmentDurationSec: 2 }).renditionId),
+    ).toBeGreaterThan(1);
   });
 
   it("counts the playback rate: the same buffer and link carry less at 2x", () => {
     const { abr, clock } = setup();
     play(abr, clock, H264, player({ linkBitsPerSecond: 4 * MBPS, bufferSec: 30 }), 30);
-    const normal = abr.decide({ bufferSec: 30, segmentDurationSec: 2 });
-    const fast = abr.decide({ bufferSec: 30, segmentDurationSec: 2, playbackRate: 2 });
+    const normal = abr.decide({ bufferSec: 4, segmentDurationSec: 2 });
+    const fast = abr.decide({ bufferSec: 4, segmentDurationSec: 2, playbackRate: 2 });
     expect(indexOf(H264, fast.renditionId)).toBeLessThan(indexOf(H264, normal.renditionId));
   });
 });
@@ -179,7 +165,7 @@ describe("AbrController: quality, manual, cap", () => {
       40,
     );
     expect(ids(ds)).not.toContain("c");
-    expect(ds.at(-1)!.renditionId).toBe("b");
+    expect(ids(ds)).toContain("b");
     expect(ds.at(-1)!.inputs.ladder).toEqual(["a", "b", "d"]);
   });
 
@@ -199,7 +185,8 @@ describe("AbrController: quality, manual, cap", () => {
   it("ignores an unknown manual rendition", () => {
     const { abr } = setup();
     const d = abr.decide({ bufferSec: 0, segmentDurationSec: 2, manualRenditionId: "nope" });
-    expect(d.renditionId).toBe("h264-360");
+    expect(d.renditionId).toBe("h264-240");
+    expect(d.reason).toMatch(/^plan/);
   });
 
   it("never goes above the player's height", () => {
@@ -214,7 +201,10 @@ describe("AbrController: quality, manual, cap", () => {
     for (const d of ds)
       expect(H264.find((r) => r.id === d.renditionId)!.height).toBeLessThanOrEqual(480);
     expect(ds.at(-1)!.renditionId).toBe("h264-480");
-    expect(ds.at(-1)!.reason).toMatch(/^max-height/);
+    // The plan was made within the cap, and the log says which ceiling it was.
+    expect(ds.at(-1)!.inputs.rules.find((o) => o.rule === "max-height")).toMatchObject({
+      index: 2,
+    });
   });
 
   it("only considers renditions of the chosen codec", () => {
@@ -349,7 +339,12 @@ describe("AbrController: decision log", () => {
     expect(log).toHaveLength(10);
     for (const d of log) {
       expect(d.reason.length).toBeGreaterThan(10);
-      expect(d.inputs.rules).toHaveLength(RULES.length);
+      expect(d.inputs.rules.map((o) => o.rule)).toEqual([
+        "manual",
+        "plan",
+        "abandoned",
+        "max-height",
+      ]);
       expect(d.atMs).toBeGreaterThan(0);
     }
   });

@@ -6,11 +6,12 @@
 import { ApplianceSelector } from "./appliances.ts";
 import { type CodecChoice, chooseCodec } from "./codec.ts";
 import type { AbrConfig } from "./config.ts";
+import { PredictionErrors } from "./estimator/prediction.ts";
 import { type SampleVerdict, ThroughputEstimator } from "./estimator/throughput.ts";
 import { checkAbandon } from "./rules/abandon.ts";
 import { arbitrate } from "./rules/arbiter.ts";
 import { efficientLadder } from "./rules/ladder.ts";
-import { RULES, type RuleInput } from "./rules/rules.ts";
+import { evaluateRules, type RuleInput } from "./rules/rules.ts";
 import type {
   CapabilityResult,
   Clock,
@@ -25,6 +26,9 @@ import type {
   SteeringAnswer,
 } from "./types.ts";
 
+/** Key of the prediction errors when no steering answer named an appliance. */
+const NO_APPLIANCE = "none";
+
 export class AbrController {
   private readonly estimator: ThroughputEstimator;
   private readonly selector: ApplianceSelector;
@@ -34,9 +38,8 @@ export class AbrController {
   /** Renditions of the chosen codec, and the quality-per-bit ladder among them. */
   private codecRenditions: Rendition[] = [];
   private ladder: Rendition[] = [];
+  private readonly errors: PredictionErrors;
   private previousRenditionId: string | null = null;
-  private lastUpSwitchAtMs: number | null = null;
-  private mediaSinceUpSwitchSec: number | null = null;
   /** The last decision's segment duration: the fallback for a segment reported without one. */
   private segmentDurationSec = 2;
   private abandonedToId: string | null = null;
@@ -49,14 +52,13 @@ export class AbrController {
   ) {
     this.estimator = new ThroughputEstimator(config.estimator);
     this.selector = new ApplianceSelector(config.appliances);
+    this.errors = new PredictionErrors(config.rules.predictionErrorHistory);
   }
 
   /** A new title: new ladder, and its own start (the throughput estimates are kept). */
   setRenditions(renditions: readonly Rendition[]): void {
     this.renditions = [...renditions];
     this.previousRenditionId = null;
-    this.lastUpSwitchAtMs = null;
-    this.mediaSinceUpSwitchSec = null;
     this.abandonedToId = null;
     this.rebuildLadder();
   }
@@ -83,16 +85,13 @@ export class AbrController {
     if (this.ladder.length === 0) throw new Error("AbrController.decide: no renditions set");
     const nowMs = this.now();
     const appliance = this.selector.select(nowMs);
-    const { input, estimate, ttfbMs } = this.ruleInput(context, appliance.applianceId, nowMs);
-    const outcomes = RULES.map((rule) => rule(input, this.config.rules));
+    const { input, estimate, ttfbMs } = this.ruleInput(context, appliance.applianceId);
+    const outcomes = evaluateRules(input, this.config.rules);
     const result = arbitrate(outcomes);
     const rendition = input.ladder[result.index] ?? input.ladder[0]!;
 
     const currentIndex = input.currentIndex;
-    if (currentIndex !== null && result.index > currentIndex) {
-      this.lastUpSwitchAtMs = nowMs;
-      this.mediaSinceUpSwitchSec = 0;
-    }
+    this.errors.predicted(appliance.applianceId ?? NO_APPLIANCE, estimate.bitsPerSecond);
     this.segmentDurationSec = context.segmentDurationSec;
     this.previousRenditionId = rendition.id;
     this.abandonedToId = null;
@@ -157,6 +156,7 @@ export class AbrController {
         ttfbSec: ttfbMs / 1000,
       },
       this.config.abandon,
+      this.config.rules,
     );
     if (verdict.abandon) this.recordAbandon(progress, verdict.switchTo, verdict.reason, ttfbMs);
     return verdict;
@@ -165,11 +165,10 @@ export class AbrController {
   /** A completed download. Returns how the estimator treated the sample. */
   onSegmentLoaded(segment: SegmentLoaded): SampleVerdict {
     const verdict = this.estimator.onDownload(segment.applianceId, segment);
-    if (this.mediaSinceUpSwitchSec !== null) {
-      this.mediaSinceUpSwitchSec += segment.mediaDurationSec ?? this.segmentDurationSec;
-    }
     this.selector.onSuccess(segment.applianceId);
     if (verdict === "counted") {
+      const transferMs = Math.max(1, segment.durationMs - segment.ttfbMs);
+      this.errors.observed(segment.applianceId, (segment.sizeBytes * 8 * 1000) / transferMs);
       this.selector.onMeasured(
         segment.applianceId,
         (id) => this.estimator.measured(id),
@@ -195,7 +194,7 @@ export class AbrController {
   }
 
   /** Everything the rules see, from the context, the estimator and the controller's state. */
-  private ruleInput(context: DecisionContext, applianceId: string | null, nowMs: number) {
+  private ruleInput(context: DecisionContext, applianceId: string | null) {
     const estimate = this.estimator.estimate(applianceId);
     const ttfbMs = this.estimator.ttfbMs(applianceId);
     const manualId = context.manualRenditionId ?? null;
@@ -207,11 +206,8 @@ export class AbrController {
       playbackRate: context.playbackRate ?? 1,
       segmentDurationSec: context.segmentDurationSec,
       estimateBitsPerSecond: estimate.bitsPerSecond,
-      measured: estimate.source !== "default",
+      maxPredictionError: this.errors.maxError(applianceId ?? NO_APPLIANCE),
       ttfbSec: ttfbMs / 1000,
-      nowMs,
-      lastUpSwitchAtMs: this.lastUpSwitchAtMs,
-      mediaSinceUpSwitchSec: this.mediaSinceUpSwitchSec,
       manualRenditionId: manualId,
       maxHeight: context.maxHeight ?? null,
       abandonedToIndex: this.indexIn(ladder, this.abandonedToId),

@@ -1,14 +1,20 @@
 /**
- * Abandonment: during a download, give it up for a lower rendition when, at the rate measured
- * so far, the rest would not arrive before the buffer runs dry (minus a safety margin) and a
- * lower rendition's whole segment would.
+ * Abandonment: during a download, give it up for a lower rendition when that is worth more by
+ * the planner's own measure (`mpc.ts`): quality of the segment, minus the waiting it causes,
+ * minus the switch. Waiting is what the download takes beyond the buffer: a stall mid-stream,
+ * the startup delay for the first segment (the buffer is 0, so every second counts), priced the
+ * same. At the rate measured so far, continuing waits `rest - buffer`; restarting at a lower
+ * rendition pays a new TTFB and its whole segment, and loses the bytes already in. So a download
+ * that arrives in time is never abandoned, and a slightly late one is kept when the drop in
+ * quality costs more than the stall it saves.
  *
  * Never before the first byte, nor before `minTransferMs` since it and `minLoadedBytes`: a slow
- * first byte alone is not a slow link (a first byte that never comes is the adapter's timeout, which
- * `onSegmentError` handles). Never from the lowest rendition: there is nothing lower.
+ * first byte alone is not a slow link (a first byte that never comes is the adapter's timeout,
+ * which `onSegmentError` handles). Never from the lowest rendition: there is nothing lower.
  */
 import type { AbandonConfig } from "../config.ts";
 import type { ProgressVerdict, Rendition } from "../types.ts";
+import { type PlanConfig, utility } from "./mpc.ts";
 
 export interface AbandonInput {
   /** Candidates, lowest bitrate first. */
@@ -26,40 +32,49 @@ export interface AbandonInput {
 
 const KEEP: ProgressVerdict = { abandon: false };
 
-export function checkAbandon(input: AbandonInput, config: AbandonConfig): ProgressVerdict {
+export function checkAbandon(
+  input: AbandonInput,
+  config: AbandonConfig,
+  planConfig: PlanConfig,
+): ProgressVerdict {
   const index = input.ladder.findIndex((r) => r.id === input.renditionId);
   const current = input.ladder[index];
   if (!current || index === 0 || input.firstByteMs === null) return KEEP;
   const transferMs = input.elapsedMs - input.firstByteMs;
   if (transferMs < config.minTransferMs || input.loadedBytes < config.minLoadedBytes) return KEEP;
-  const transferSec = transferMs / 1000;
-  const rateBps = (input.loadedBytes * 8) / transferSec;
-  const totalBytes = input.totalBytes ?? segmentBytes(current, input.segmentDurationSec);
-  const remainingSec = (Math.max(0, totalBytes - input.loadedBytes) * 8) / rateBps;
-  const budgetSec = input.bufferSec / input.playbackRate - config.safetyMarginSec;
-  if (remainingSec <= budgetSec) return KEEP;
 
-  // A fresh request pays the TTFB again, and its segment must come at the measured rate.
-  const fetchSec = (r: Rendition) =>
-    input.ttfbSec + (segmentBytes(r, input.segmentDurationSec) * 8) / rateBps;
+  const d = input.segmentDurationSec;
+  const rateBps = (input.loadedBytes * 8) / (transferMs / 1000);
+  const totalBytes = input.totalBytes ?? segmentBytes(current, d);
+  const remainingSec = (Math.max(0, totalBytes - input.loadedBytes) * 8) / rateBps;
+  // Seconds until the buffer runs dry, less a margin for the rate falling further.
+  const speed = input.playbackRate > 0 ? input.playbackRate : 1;
+  const budgetSec = input.bufferSec / speed - config.safetyMarginSec;
+  const keepStall = Math.max(0, remainingSec - budgetSec);
+  if (keepStall === 0) return KEEP;
+
+  const P = planConfig.rebufferPenaltyPerSec;
+  const score = (r: Rendition) => r.quality.score / planConfig.qualityScale;
+  const keepValue = utility(current, d, planConfig) - P * keepStall;
+  let best: { to: Rendition; stall: number; value: number } | null = null;
   for (let i = index - 1; i >= 0; i--) {
-    const lower = input.ladder[i];
-    if (lower && fetchSec(lower) <= budgetSec) return verdict(lower, remainingSec, budgetSec);
+    const lower = input.ladder[i]!;
+    const stall = Math.max(0, input.ttfbSec + (segmentBytes(lower, d) * 8) / rateBps - budgetSec);
+    const value =
+      utility(lower, d, planConfig) -
+      P * stall -
+      planConfig.switchPenalty * Math.abs(score(current) - score(lower));
+    if (value > (best?.value ?? keepValue)) best = { to: lower, stall, value };
   }
-  // Nothing arrives in time: still switch to the lowest if it ends the stall sooner.
-  const lowest = input.ladder[0];
-  if (lowest && fetchSec(lowest) < remainingSec) return verdict(lowest, remainingSec, budgetSec);
-  return KEEP;
+  if (best === null) return KEEP;
+  const reason =
+    `rest needs ${remainingSec.toFixed(1)} s at ${(rateBps / 1e6).toFixed(2)} Mbit/s, ` +
+    `buffer allows ${Math.max(0, budgetSec).toFixed(1)} s: waiting ${keepStall.toFixed(1)} s ` +
+    `there, ${best.stall.toFixed(1)} s with ${best.to.id}: switch to ${best.to.id}`;
+  return { abandon: true, switchTo: best.to.id, reason };
 }
 
 /** Expected size of a segment from the rendition's average bitrate. */
 export function segmentBytes(r: Rendition, segmentDurationSec: number): number {
   return (r.averageBitrateBps * segmentDurationSec) / 8;
-}
-
-function verdict(to: Rendition, remainingSec: number, budgetSec: number): ProgressVerdict {
-  const reason =
-    `rest needs ${remainingSec.toFixed(1)} s at the measured rate, ` +
-    `buffer allows ${Math.max(0, budgetSec).toFixed(1)} s: switch to ${to.id}`;
-  return { abandon: true, switchTo: to.id, reason };
 }

@@ -6,8 +6,8 @@
  *    ceiling. The lowest ceiling wins; on a tie, the first in rule order is reported.
  * 3. The result is never below index 0 (the lowest rendition is the floor).
  *
- * Switching down is therefore "as far as needed" in one go (a ceiling can be any index), while
- * switching up is limited by the pacing and reservoir ceilings.
+ * The proposal is the planner's (which already weighs buffer, stalls and switches), so the
+ * ceilings left are hard limits: max height, and no higher than an abandonment just switched to.
  */
 import type { RuleOutcome } from "../types.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ABR_CONFIG } from "../config.ts";
 import { H264, rendition } from "../test-support.ts";
-import { efficientLadder, lowMidIndex } from "./ladder.ts";
+import { efficientLadder } from "./ladder.ts";
 
 const config = DEFAULT_ABR_CONFIG.rules;
 
@@ -27,13 +27,5 @@ describe("efficientLadder", () => {
       rendition("b", "h264", 480, 1_100_000, 69),
     ];
     expect(efficientLadder(ladder, config).map((r) => r.id)).toEqual(["a"]);
-  });
-});
-
-describe("lowMidIndex", () => {
-  it("is a third of the way up, within bounds", () => {
-    expect(lowMidIndex(5, 1 / 3)).toBe(1);
-    expect(lowMidIndex(1, 1 / 3)).toBe(0);
-    expect(lowMidIndex(10, 1 / 3)).toBe(3);
   });
 });

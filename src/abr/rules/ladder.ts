@@ -35,8 +35,3 @@ function worthIt(lower: Rendition, higher: Rendition, config: LadderConfig): boo
   const ratio = higher.averageBitrateBps / lower.averageBitrateBps;
   return !(gain < config.minScoreGain && ratio >= config.minBitrateRatioForSkip);
 }
-
-/** Index of the rendition the ladder would start at with no measurement: "low-mid". */
-export function lowMidIndex(ladderLength: number, fraction: number): number {
-  return Math.max(0, Math.min(ladderLength - 1, Math.round((ladderLength - 1) * fraction)));
-}
