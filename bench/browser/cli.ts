@@ -60,6 +60,7 @@ function describeRun(r: RunResult): string {
         `${Math.round(m.averageBitrateBps / 1000)} kbit/s`,
         `quality ${m.averageQuality.toFixed(1)}`,
         `${m.switches} switches`,
+        `QoE_q ${m.qualityQoe.toFixed(1)}`,
       ]
     : [];
   if (m && !r.renditionReported)

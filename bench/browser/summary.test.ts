@@ -22,6 +22,7 @@ function figures(over: Partial<QoeFigures>): QoeFigures {
     switches: 2,
     applianceChanges: 0,
     droppedFrames: 0,
+    qualityQoe: 40,
     ...over,
   };
 }
@@ -170,9 +171,10 @@ describe("tableCells", () => {
       summarizeScenario(results, ["ours-hlsjs", "engine-hlsjs"], "t"),
     );
     expect(head).toEqual(["t", "ours-hlsjs", "engine-hlsjs", "ours/engine hlsjs"]);
-    expect(body[0]).toEqual(["time to first frame, ms (lower is better)", "812", "1625", "0.50x"]);
-    expect(body[2]).toEqual(["stall time, s (lower is better)", "2.35", "0.00", "—"]);
-    expect(body[3]).toEqual(["average bitrate, kbit/s (higher is better)", "500", "500", "1.00x"]);
+    expect(body[0]).toEqual(["quality-aware QoE (higher is better)", "40.0", "40.0", "1.00x"]);
+    expect(body[1]).toEqual(["time to first frame, ms (lower is better)", "812", "1625", "0.50x"]);
+    expect(body[3]).toEqual(["stall time, s (lower is better)", "2.35", "0.00", "—"]);
+    expect(body[4]).toEqual(["average bitrate, kbit/s (higher is better)", "500", "500", "1.00x"]);
     expect(body.at(-2)).toEqual(["segment requests to shaped appliances", "100%", "100%", ""]);
     expect(body.at(-1)).toEqual([
       "runs with figures / complete / all",

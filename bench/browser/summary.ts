@@ -42,6 +42,15 @@ export interface MetricDef {
 
 export const METRICS: MetricDef[] = [
   {
+    // The target's figure: the simulator's QoE_q over the run (src/features/player/qoe.ts).
+    key: "qualityQoe",
+    label: "quality-aware QoE",
+    better: "higher",
+    scale: 1,
+    digits: 1,
+    needsRendition: true,
+  },
+  {
     key: "timeToFirstFrameMs",
     label: "time to first frame, ms",
     better: "lower",

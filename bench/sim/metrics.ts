@@ -12,11 +12,12 @@
  * - Startup time, stall count and seconds, mean bitrate and quality score over the segments
  *   played, switches (segments whose rendition differs from the previous one).
  */
+import { QOE_Q } from "../../src/features/player/qoe.ts";
 import type { SimLadder } from "./ladder.ts";
 import type { SessionResult } from "./session.ts";
 
-export const REBUFFER_PENALTY = 4.3;
-export const QUALITY_SCALE = 20;
+export const REBUFFER_PENALTY = QOE_Q.rebufferPenaltyPerSec;
+export const QUALITY_SCALE = QOE_Q.qualityScale;
 
 export interface SessionMetrics {
   qoeLin: number;

@@ -40,6 +40,18 @@ describe("QoE accounting", () => {
     expect(f.switches).toBe(1);
   });
 
+  it("gives the simulator's QoE_q: score per 4 s played, minus waiting and switches", () => {
+    let s = started(0);
+    s = firstFrame(s, 500); // 0.5 s of startup
+    s = renditionChanged(s, 500, "low", 1_000_000, 40);
+    s = renditionChanged(s, 8500, "high", 3_000_000, 80); // 8 s at 40: 2 x 40/20 = 4
+    s = stallBegan(s, 12_500); // 4 s at 80: 80/20 = 4
+    s = stallEnded(s, 13_500); // 1 s stalled
+    s = progressed(s, 13_500);
+    // 4 + 4 - 4.3 x (0.5 + 1) - |80 - 40| / 20
+    expect(figures(s, 13_500).qualityQoe).toBeCloseTo(8 - 6.45 - 2, 6);
+  });
+
   it("counts appliance changes, not the first appliance", () => {
     let s = started(0);
     s = applianceUsed(s, "isp-a-1");

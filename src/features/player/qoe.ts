@@ -3,6 +3,18 @@
  * The session store feeds it from the video element and the adapter; tests feed it scripts.
  */
 
+/**
+ * The quality-aware QoE of the ABR benchmark (QoE_q, after Pensieve's QoE_lin): each reference
+ * segment played earns its quality score / scale, each second of waiting (startup and stalls)
+ * costs the penalty, each switch |score change| / scale. Shared with the simulator
+ * (bench/sim/metrics.ts), so browser and simulator figures are on one scale.
+ */
+export const QOE_Q = {
+  qualityScale: 20,
+  rebufferPenaltyPerSec: 4.3,
+  referenceSegmentSec: 4,
+} as const;
+
 export interface QoeFigures {
   /** From the play request to the first frame shown; null until then. */
   timeToFirstFrameMs: number | null;
@@ -14,6 +26,8 @@ export interface QoeFigures {
   switches: number;
   applianceChanges: number;
   droppedFrames: number;
+  /** QOE_Q over the session so far: score per 4 s played, startup and stalls, switches. */
+  qualityQoe: number;
 }
 
 export interface QoeState {
@@ -31,6 +45,8 @@ export interface QoeState {
   quality: number;
   applianceId: string | null;
   switches: number;
+  /** Sum of |quality score change| over the switches. */
+  qualityChange: number;
   applianceChanges: number;
   droppedFrames: number;
 }
@@ -51,6 +67,7 @@ export function initialQoe(): QoeState {
     quality: 0,
     applianceId: null,
     switches: 0,
+    qualityChange: 0,
     applianceChanges: 0,
     droppedFrames: 0,
   };
@@ -113,6 +130,7 @@ export function renditionChanged(
     bitrateBps,
     quality,
     switches: s.switches + (switched ? 1 : 0),
+    qualityChange: s.qualityChange + (switched ? Math.abs(quality - s.quality) : 0),
   };
 }
 
@@ -127,6 +145,12 @@ export function applianceUsed(s: QoeState, applianceId: string | null): QoeState
 
 export function figures(s: QoeState, atMs: number): QoeFigures {
   const current = s.stallStartedAtMs === null ? 0 : atMs - s.stallStartedAtMs;
+  const startupMs = s.startedAtMs === null ? 0 : (s.firstFrameAtMs ?? atMs) - s.startedAtMs;
+  const { qualityScale, rebufferPenaltyPerSec, referenceSegmentSec } = QOE_Q;
+  const qualityQoe =
+    s.qualityMs / 1000 / referenceSegmentSec / qualityScale -
+    (rebufferPenaltyPerSec * (startupMs + s.stallMs + current)) / 1000 -
+    s.qualityChange / qualityScale;
   return {
     timeToFirstFrameMs:
       s.startedAtMs !== null && s.firstFrameAtMs !== null ? s.firstFrameAtMs - s.startedAtMs : null,
@@ -137,5 +161,6 @@ export function figures(s: QoeState, atMs: number): QoeFigures {
     switches: s.switches,
     applianceChanges: s.applianceChanges,
     droppedFrames: s.droppedFrames,
+    qualityQoe,
   };
 }
