@@ -43,6 +43,8 @@ export interface RulesConfig {
   bufferShortfallWeight: number;
   /** Recent prediction errors kept per appliance for the discount. */
   predictionErrorHistory: number;
+  /** The discount's largest divisor: estimate / min(1 + largest error, this). */
+  maxPredictionDiscount: number;
   /** Quality per bit: a rendition is skipped when it gains fewer score points than this... */
   minScoreGain: number;
   /** ...for at least this bitrate ratio over the rendition below it. */
@@ -106,6 +108,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
     bufferTargetSec: 8, // ours: two 4 s segments; simulator sweep 8-20 s, more lost bitrate
     bufferShortfallWeight: 0.2, // ours: simulator sweep 0.1-0.25 (3G traces: fewer, later ups)
     predictionErrorHistory: 5, // RobustMPC: the largest error of the last 5 predictions
+    maxPredictionDiscount: 1.25, // ours: simulator sweep 1-3, best 1.2-1.33 on all three folders
     minScoreGain: 2, // ours: 2 VMAF points is below a just-noticeable difference (~6)
     minBitrateRatioForSkip: 1.25, // ours: 25% more bits is a real cost
   },

@@ -89,9 +89,12 @@ describe("AbrController: steady state", () => {
     p.linkBitsPerSecond = 1 * MBPS;
     const after = play(abr, clock, H264, p, 10);
     // The 1080p segment in flight is slow; the next choices drop several steps.
-    expect(indexOf(H264, after[1]!.renditionId)).toBeLessThanOrEqual(1);
+    // The next choice drops at least two steps at once (5 to 1.2 Mbit/s), riding the buffer
+    // a little above the link, then settles below it (0.7 Mbit/s) as the buffer goes down.
+    expect(indexOf(H264, after[1]!.renditionId)).toBeLessThanOrEqual(2);
     expect(after[1]!.reason).toMatch(/estimate \//); // the miss is remembered
     for (const d of after.slice(1)) expect(indexOf(H264, d.renditionId)).toBeLessThanOrEqual(2);
+    expect(indexOf(H264, after.at(-1)!.renditionId)).toBeLessThanOrEqual(1);
     expect(p.bufferSec).toBeGreaterThan(2);
   });
 

@@ -54,15 +54,20 @@ describe("ceilings", () => {
 });
 
 describe("planRule", () => {
-  it("discounts the estimate by the worst recent error", () => {
+  it("discounts the estimate by the worst recent error, up to the cap", () => {
+    const uncapped = { ...config, maxPredictionDiscount: 10 };
     const calm = input({ estimateBitsPerSecond: 4 * MBPS });
     const shaky = input({ estimateBitsPerSecond: 4 * MBPS, maxPredictionError: 1 });
-    expect(predictedBitsPerSecond(shaky)).toBe(2 * MBPS);
-    const a = planRule(calm, config, 4);
-    const b = planRule(shaky, config, 4);
+    expect(predictedBitsPerSecond(shaky, uncapped)).toBe(2 * MBPS);
+    expect(predictedBitsPerSecond(shaky, { maxPredictionDiscount: 1.25 })).toBe(3.2 * MBPS);
+    const a = planRule(calm, uncapped, 4);
+    const b = planRule(shaky, uncapped, 4);
     expect(b.index!).toBeLessThan(a.index!);
     expect(b.reason).toMatch(/estimate \/ 2\.00/);
     expect(a.reason).toMatch(/^plan h264-\S+( h264-\S+){4} at 4\.00 Mbit\/s, buffer 10\.0 s$/);
+    expect(planRule(shaky, { ...config, maxPredictionDiscount: 1.25 }, 4).reason).toMatch(
+      /estimate \/ 1\.25/,
+    );
   });
 });
 

@@ -68,20 +68,25 @@ export const maxHeightRule: Rule = (input) => {
   return { rule: "max-height", kind: "ceiling", index, reason: `player ${maxHeight}p` };
 };
 
-/** The throughput the plan assumes: the estimate discounted by its worst recent over-estimate. */
-export function predictedBitsPerSecond(input: RuleInput): number {
-  return input.estimateBitsPerSecond / (1 + input.maxPredictionError);
+/** The throughput the plan assumes: the estimate discounted by its worst recent error (capped). */
+export function predictedBitsPerSecond(
+  input: RuleInput,
+  config: Pick<RulesConfig, "maxPredictionDiscount">,
+): number {
+  return input.estimateBitsPerSecond / discountOf(input, config);
+}
+
+function discountOf(input: RuleInput, config: Pick<RulesConfig, "maxPredictionDiscount">): number {
+  return Math.min(1 + input.maxPredictionError, config.maxPredictionDiscount);
 }
 
 /** The model-predictive choice, within `maxIndex`. */
 export function planRule(input: RuleInput, config: RulesConfig, maxIndex: number): RuleOutcome {
-  const predicted = predictedBitsPerSecond(input);
+  const predicted = predictedBitsPerSecond(input, config);
+  const divisor = discountOf(input, config);
   const best = plan({ ...input, maxIndex, predictedBitsPerSecond: predicted }, config);
   const ids = best.sequence.map((i) => input.ladder[i]?.id ?? "?").join(" ");
-  const discount =
-    input.maxPredictionError > 0
-      ? ` (estimate / ${(1 + input.maxPredictionError).toFixed(2)})`
-      : "";
+  const discount = divisor > 1 ? ` (estimate / ${divisor.toFixed(2)})` : "";
   const stall = best.stallSec > 0.005 ? `, stall ${best.stallSec.toFixed(2)} s` : "";
   const reason =
     `plan ${ids} at ${mbps(predicted)}${discount}, ` +
