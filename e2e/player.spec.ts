@@ -2,6 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 import {
   ADMIN,
   APPLIANCES,
+  bufferAhead,
   decidedKbps,
   kbpsOf,
   openClipPlayer,
@@ -49,8 +50,11 @@ for (const engine of ["hlsjs", "shaka"] as const) {
     test.setTimeout(120_000);
     await shapeAll(page, 3_000_000);
     await openPlayer(page, engine);
-    // Let it climb to a rendition the drop cannot carry (the clip's ladders top out near 500-700 kbit/s).
+    // Let it climb to a rendition the drop cannot carry (the clip's ladders top out near 500-700
+    // kbit/s) and build a buffer: the drop comes mid-playback, not in the first second, where
+    // two seconds of buffer cannot cover any switch down.
     await expect.poll(() => renditionKbps(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(400);
+    await expect.poll(() => bufferAhead(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
     const before = await decidedKbps(page);
     await shapeAll(page, 600_000);
     // hls.js holds 30 s of buffer ahead and asks for nothing until it drops below that: the
