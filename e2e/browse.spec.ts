@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { ADMIN, decidedKbps, videoTime } from "./support.ts";
 
 /**
  * The catalog app as a user meets it: home, search, a title page, playback, resume after a
- * reload, deep links with Back, the catalog's error state, and the network lab beside the
+ * reload, the next episode of a series, deep links with Back, the catalog's error state, and the network lab beside the
  * player throttling the appliances until the player switches down.
  */
 test.beforeEach(async ({ request }) => {
@@ -66,6 +66,37 @@ test("plays from the title page, resumes after a reload, Escape leaves the playe
   await page.getByRole("link", { name: /Resume from/ }).click();
   // Starts where it was left, not at 0.
   await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(6);
+});
+
+test("a series page lists its episodes, and the end of one plays the next", async ({ page }) => {
+  await page.goto("/title/bars-and-tones-s1e1");
+  const episodes = page.getByRole("region", { name: "Bars and Tones episodes" });
+  await expect(episodes.getByRole("listitem")).toHaveCount(2);
+  await episodes.getByRole("link", { name: /2\. Gradients/ }).click();
+  await expect(page).toHaveURL(/\/title\/bars-and-tones-s1e2$/);
+  await page.goBack();
+  // Near the end of episode 1 (8 s long: the countdown shows over its last 2 s).
+  await page.goto("/watch/bars-and-tones-s1e1?t=4");
+  const next = page.getByRole("region", { name: "Next episode" });
+  await expect(next).toContainText("S1:E2 Gradients", { timeout: 20_000 });
+  await expect(next).toContainText(/Next episode in \d+ s/);
+  // Left alone, the countdown runs out and the next episode plays.
+  await expect(page).toHaveURL(/\/watch\/bars-and-tones-s1e2/, { timeout: 20_000 });
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
+});
+
+test("Cancel keeps the viewer on the episode that ended", async ({ page }) => {
+  await page.goto("/watch/bars-and-tones-s1e1?t=4");
+  const next = page.getByRole("region", { name: "Next episode" });
+  await next.getByRole("button", { name: "Cancel" }).click({ timeout: 20_000 });
+  await expect(next).toHaveCount(0);
+  await expect
+    .poll(() => page.evaluate(() => document.querySelector("video")?.ended), {
+      timeout: 20_000,
+    })
+    .toBe(true);
+  await page.waitForTimeout(3_000);
+  await expect(page).toHaveURL(/\/watch\/bars-and-tones-s1e1/);
 });
 
 test("a deep link plays at a given time, and opens the lab with ?lab=1", async ({ page }) => {
@@ -139,4 +170,37 @@ test("the network lab throttles the appliances and the player switches down", as
   }
   // The buffer ahead plays out first: the next requests are the ones decided lower.
   await expect.poll(decided, { timeout: 45_000 }).toBeLessThan(before);
+});
+
+test.describe("at phone width", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  /** How far the page is wider than the screen (0: nothing to scroll sideways). */
+  const overflowPx = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  test("no page is wider than the screen, the lab beside the player included", async ({ page }) => {
+    // Each page, and something that shows its content has rendered.
+    const pages: [string, (p: Page) => Locator][] = [
+      ["/", (p) => p.getByRole("region", { name: /featured/i })],
+      ["/title/e2e-clip", (p) => p.getByRole("table")],
+      ["/title/bars-and-tones-s1e1", (p) => p.getByRole("region", { name: /episodes$/ })],
+      ["/search?q=bars", (p) => p.getByRole("list", { name: "Search results" })],
+      ["/lab", (p) => p.getByRole("article", { name: "appliance exchange-1" })],
+    ];
+    for (const [url, content] of pages) {
+      await page.goto(url);
+      await expect(content(page)).toBeVisible();
+      expect(await overflowPx(page), url).toBeLessThanOrEqual(0);
+    }
+    await page.goto("/watch/e2e-clip?lab=1");
+    const lab = page.getByRole("region", { name: "Network lab" });
+    await expect(lab.getByRole("article")).toHaveCount(3);
+    expect(await overflowPx(page), "watch with the lab").toBeLessThanOrEqual(0);
+    // Every control of an appliance card is on screen: nothing cut off at the right edge.
+    const apply = lab.getByRole("button", { name: "Apply to isp-a-1" });
+    const box = await apply.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  });
 });

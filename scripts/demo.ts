@@ -6,13 +6,11 @@
  * (the Playwright suite's servers); `--catalog` and `--app-port` move things elsewhere.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createServer } from "vite";
+import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
-import { makeTestClip } from "../encoder/demo/test-clip.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
 import { DEMO_PORTS, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
 
@@ -63,15 +61,7 @@ const foreignDir = path.join(ROOT, ".cache/e2e-foreign-v1");
 
 if (!values["skip-encode"]) {
   const args = ["--out", catalogDir];
-  if (values.e2e) {
-    // 60 s: longer than hls.js's 30 s of buffer ahead, so a player still downloads when a
-    // test's fault or throttle drop comes.
-    const sources = path.join(ROOT, ".cache/e2e-sources-60s");
-    await mkdir(sources, { recursive: true });
-    const clip = path.join(sources, "e2e-clip.mkv");
-    if (!existsSync(clip)) await makeTestClip(clip, { durationSec: 60 });
-    args.push(clip);
-  }
+  if (values.e2e) args.push(...(await makeE2eSources(path.join(ROOT, ".cache/e2e-sources-60s"))));
   const code = await encode(args);
   // 1 means some inputs failed but the rest are in the catalog: still worth serving.
   if (code !== 0 && code !== 1) process.exit(code);
