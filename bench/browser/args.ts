@@ -25,7 +25,7 @@ export type Scenario =
 
 export interface BenchOptions {
   scenarios: Scenario[];
-  /** null: the catalog's first title. */
+  /** null: the catalog's longest title. */
   title: string | null;
   /** Media seconds to play per run; null: the title's length, at most 50 s. */
   durationSec: number | null;
@@ -56,7 +56,7 @@ compares QoE side by side (ratios: our controller / the engine's own ABR).
   --traces <file|folder>[,...]  Pensieve ("<seconds> <Mbit/s>") or mahimahi traces; repeatable
   --profile <name>              a shaping profile instead: ${Object.keys(PROFILES).join(", ")}
                                 (default without either: ${DEFAULT_PROFILE})
-  --title <id>                  title id (default: the catalog's first)
+  --title <id>                  title id (default: the catalog's longest)
   --duration <s>                media seconds per run (default: the title's length, at most 50)
   --players <list>              comma-separated, default ${PLAYERS.join(",")}
   --repeat <n>                  runs per player and network (default 1)
