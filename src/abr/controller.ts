@@ -7,7 +7,11 @@ import { ApplianceSelector } from "./appliances.ts";
 import { type CodecChoice, chooseCodec } from "./codec.ts";
 import type { AbrConfig } from "./config.ts";
 import { PredictionErrors } from "./estimator/prediction.ts";
-import { type SampleVerdict, ThroughputEstimator } from "./estimator/throughput.ts";
+import {
+  type SampleVerdict,
+  ThroughputEstimator,
+  transferBitsPerSecond,
+} from "./estimator/throughput.ts";
 import { checkAbandon } from "./rules/abandon.ts";
 import { arbitrate } from "./rules/arbiter.ts";
 import { efficientLadder } from "./rules/ladder.ts";
@@ -167,8 +171,7 @@ export class AbrController {
     const verdict = this.estimator.onDownload(segment.applianceId, segment);
     this.selector.onSuccess(segment.applianceId);
     if (verdict === "counted") {
-      const transferMs = Math.max(1, segment.durationMs - segment.ttfbMs);
-      this.errors.observed(segment.applianceId, (segment.sizeBytes * 8 * 1000) / transferMs);
+      this.errors.observed(segment.applianceId, transferBitsPerSecond(segment));
       this.selector.onMeasured(
         segment.applianceId,
         (id) => this.estimator.measured(id),

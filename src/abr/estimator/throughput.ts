@@ -57,6 +57,16 @@ export interface DownloadSample {
   fromCache?: boolean;
 }
 
+/** Time from first to last byte (at least 1 ms): the TTFB is the server's, not the link's. */
+export function transferMsOf(sample: DownloadSample): number {
+  return Math.max(1, sample.durationMs - sample.ttfbMs);
+}
+
+/** The rate a download measured over its transfer. */
+export function transferBitsPerSecond(sample: DownloadSample): number {
+  return (sample.sizeBytes * 8 * 1000) / transferMsOf(sample);
+}
+
 /** Why a sample did or did not move the throughput estimate. */
 export type SampleVerdict = "counted" | "from-cache" | "too-small" | "implausible";
 
@@ -82,8 +92,8 @@ export class ThroughputEstimator {
     if (sample.sizeBytes < this.config.minSampleBytes) return "too-small";
 
     // 1 ms floor: a timer can report 0 for a download that did take time.
-    const transferMs = Math.max(1, sample.durationMs - sample.ttfbMs);
-    const bitsPerSecond = (sample.sizeBytes * 8 * 1000) / transferMs;
+    const transferMs = transferMsOf(sample);
+    const bitsPerSecond = transferBitsPerSecond(sample);
     if (this.looksLikeCacheHit(link, bitsPerSecond, transferMs)) return "implausible";
 
     link.addRate(transferMs / 1000, bitsPerSecond);

@@ -14,7 +14,7 @@
  */
 import type { AbandonConfig } from "../config.ts";
 import type { ProgressVerdict, Rendition } from "../types.ts";
-import { type PlanConfig, utility } from "./mpc.ts";
+import { type PlanConfig, qualityUnits, utility } from "./mpc.ts";
 
 export interface AbandonInput {
   /** Candidates, lowest bitrate first. */
@@ -54,7 +54,6 @@ export function checkAbandon(
   if (keepStall === 0) return KEEP;
 
   const P = planConfig.rebufferPenaltyPerSec;
-  const score = (r: Rendition) => r.quality.score / planConfig.qualityScale;
   const keepValue = utility(current, d, planConfig) - P * keepStall;
   let best: { to: Rendition; stall: number; value: number } | null = null;
   for (let i = index - 1; i >= 0; i--) {
@@ -63,7 +62,8 @@ export function checkAbandon(
     const value =
       utility(lower, d, planConfig) -
       P * stall -
-      planConfig.switchPenalty * Math.abs(score(current) - score(lower));
+      planConfig.switchPenalty *
+        Math.abs(qualityUnits(current, planConfig) - qualityUnits(lower, planConfig));
     if (value > (best?.value ?? keepValue)) best = { to: lower, stall, value };
   }
   if (best === null) return KEEP;

@@ -50,9 +50,14 @@ export interface Plan {
   horizon: number;
 }
 
+/** A rendition's quality score on the QoE scale (0-100 becomes 0-5): what a switch changes. */
+export function qualityUnits(r: Rendition, config: Pick<PlanConfig, "qualityScale">): number {
+  return r.quality.score / config.qualityScale;
+}
+
 /** Utility of one segment: the quality score on the QoE scale, per reference segment length. */
 export function utility(r: Rendition, segmentSec: number, config: PlanConfig): number {
-  return (r.quality.score / config.qualityScale) * (segmentSec / config.referenceSegmentSec);
+  return qualityUnits(r, config) * (segmentSec / config.referenceSegmentSec);
 }
 
 /** Horizon shortened so that at most `maxPlans` sequences are scored (a long ladder). */
@@ -75,7 +80,7 @@ export function plan(input: PlanInput, config: PlanConfig): Plan {
   for (let i = 0; i < count; i++) {
     const r = input.ladder[i]!;
     worth.push(utility(r, d, config));
-    score.push(r.quality.score / config.qualityScale);
+    score.push(qualityUnits(r, config));
     fetchSec.push(input.ttfbSec + (r.averageBitrateBps * d) / rate);
   }
 
@@ -118,7 +123,7 @@ export function plan(input: PlanInput, config: PlanConfig): Plan {
     }
   };
   const current = input.currentIndex === null ? undefined : input.ladder[input.currentIndex];
-  const prevScore = current === undefined ? null : current.quality.score / config.qualityScale;
+  const prevScore = current === undefined ? null : qualityUnits(current, config);
   search(0, prevScore, Math.max(0, input.bufferSec), 0, 0);
   return best;
 }
