@@ -20,20 +20,14 @@ export async function shapeAll(page: Page, bitsPerSecond: number | null): Promis
 export const videoTime = (page: Page): Promise<number> =>
   page.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime);
 
-/** The target bitrate in a rendition id (`h264-360p-714k` -> 714). */
-/** Seconds buffered ahead of the playhead. */
+/** Seconds buffered ahead of the playhead, as the player samples them for its stats. */
 export const bufferAhead = (page: Page): Promise<number> =>
   page.evaluate(() => {
-    const video = document.querySelector("video");
-    if (!video) return 0;
-    const { buffered, currentTime } = video;
-    for (let i = 0; i < buffered.length; i++) {
-      if (buffered.start(i) <= currentTime + 0.1 && currentTime < buffered.end(i))
-        return buffered.end(i) - currentTime;
-    }
-    return 0;
+    type Probe = { store: { getState(): { bufferSec: number } } };
+    return (window as Window & { streamlab?: Probe }).streamlab?.store.getState().bufferSec ?? 0;
   });
 
+/** The target bitrate in a rendition id (`h264-360p-714k` -> 714). */
 export const kbpsOf = (id: string): number => Number(/-(\d+)k\b/.exec(id)?.[1] ?? Number.NaN);
 
 /** The kbit/s of the rendition the controller chose for the latest segment. A switch down is
