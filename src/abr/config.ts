@@ -40,6 +40,10 @@ export interface RulesConfig {
   /** The plan is charged for ending with less buffer than it started with, up to the target:
    * this weight x the rebuffer penalty per second short. */
   bufferTargetSec: number;
+  /** On a link near the ladder's bottom the target grows up to this... */
+  maxBufferTargetSec: number;
+  /** ...from this many times the lowest rendition's bitrate down to the lowest itself. */
+  lowLinkRatio: number;
   bufferShortfallWeight: number;
   /** Recent prediction errors kept per appliance for the discount. */
   predictionErrorHistory: number;
@@ -106,6 +110,11 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
     rebufferPenaltyPerSec: 4.3, // Pensieve's QoE_lin: a stalled second costs the top rung's utility
     switchPenalty: 1, // Pensieve's QoE_lin and MPC: one unit per unit of utility changed
     bufferTargetSec: 8, // ours: two 4 s segments; simulator sweep 8-20 s, more lost bitrate
+    // ours: sweep on half of each trace folder and 30 generated harsh links (the other half and
+    // 30 other links held out): 12-24 s and 3-6x; 16 s below 6x the bottom rung stalled no more
+    // than the throughput rule on harsh links and lost nothing on fcc, hsdpa or oboe.
+    maxBufferTargetSec: 16,
+    lowLinkRatio: 6,
     bufferShortfallWeight: 0.2, // ours: simulator sweep 0.1-0.25 (3G traces: fewer, later ups)
     predictionErrorHistory: 5, // RobustMPC: the largest error of the last 5 predictions
     maxPredictionDiscount: 1.25, // ours: simulator sweep 1-3, best 1.2-1.33 on all three folders

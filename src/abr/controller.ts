@@ -32,6 +32,8 @@ import type {
 
 /** Key of the prediction errors when no steering answer named an appliance. */
 const NO_APPLIANCE = "none";
+/** Enough to cover a buffer's worth of segments: only recent segments are ever re-requested. */
+const ABANDONED_SEGMENTS_KEPT = 64;
 
 export class AbrController {
   private readonly estimator: ThroughputEstimator;
@@ -47,6 +49,8 @@ export class AbrController {
   /** The last decision's segment duration: the fallback for a segment reported without one. */
   private segmentDurationSec = 2;
   private abandonedToId: string | null = null;
+  /** Segments already abandoned once (most recent last, bounded). */
+  private readonly abandonedSegments: (string | number)[] = [];
   private manualActive = false;
   private readonly log: Decision[] = [];
 
@@ -78,6 +82,11 @@ export class AbrController {
 
   needsSteeringRefresh(): boolean {
     return this.selector.needsSteeringRefresh(this.now());
+  }
+
+  /** The appliances of the steering answer in rank order (none before an answer). */
+  steeringApplianceIds(): string[] {
+    return this.selector.applianceIds();
   }
 
   codec(): CodecChoice {
@@ -145,6 +154,10 @@ export class AbrController {
     );
     // A rendition the viewer fixed is never swapped behind their back.
     if (this.manualActive) return { abandon: false };
+    const key = progress.segmentKey;
+    // Its replacement is the segment's last chance: a third request of one segment only ever
+    // lost more bytes (seen: 5 aborts in a minute on a link below the lowest rung).
+    if (key !== undefined && this.abandonedSegments.includes(key)) return { abandon: false };
     const ttfbMs = this.estimator.ttfbMs(progress.applianceId);
     const verdict = checkAbandon(
       {
@@ -162,7 +175,13 @@ export class AbrController {
       this.config.abandon,
       this.config.rules,
     );
-    if (verdict.abandon) this.recordAbandon(progress, verdict.switchTo, verdict.reason, ttfbMs);
+    if (verdict.abandon) {
+      this.recordAbandon(progress, verdict.switchTo, verdict.reason, ttfbMs);
+      if (key !== undefined) {
+        this.abandonedSegments.push(key);
+        if (this.abandonedSegments.length > ABANDONED_SEGMENTS_KEPT) this.abandonedSegments.shift();
+      }
+    }
     return verdict;
   }
 
@@ -196,6 +215,19 @@ export class AbrController {
     return this.estimator.estimate(applianceId).bitsPerSecond;
   }
 
+  /** An appliance's own measured throughput, or null (for remembering it across sessions). */
+  measuredBitsPerSecond(applianceId: string): number | null {
+    return this.estimator.measured(applianceId);
+  }
+
+  /**
+   * Start from what an earlier session measured on this appliance (remembered by the app),
+   * worth `weightSec` seconds of transfer. Call before the first decision.
+   */
+  seedEstimate(applianceId: string, bitsPerSecond: number, weightSec: number): void {
+    this.estimator.seed(applianceId, bitsPerSecond, weightSec);
+  }
+
   /** Everything the rules see, from the context, the estimator and the controller's state. */
   private ruleInput(context: DecisionContext, applianceId: string | null) {
     const estimate = this.estimator.estimate(applianceId);
@@ -212,7 +244,7 @@ export class AbrController {
       maxPredictionError: this.errors.maxError(applianceId ?? NO_APPLIANCE),
       ttfbSec: ttfbMs / 1000,
       manualRenditionId: manualId,
-      maxHeight: context.maxHeight ?? null,
+      pictureHeight: context.pictureHeight ?? null,
       abandonedToIndex: this.indexIn(ladder, this.abandonedToId),
     };
     return { input, estimate, ttfbMs };

@@ -70,7 +70,7 @@ export interface Player {
   linkBitsPerSecond: number;
   maxBufferSec: number;
   ttfbMs: number;
-  maxHeight?: number | null;
+  pictureHeight?: number | null;
   manualRenditionId?: string | null;
 }
 
@@ -92,7 +92,7 @@ export function play(
     const decision = abr.decide({
       bufferSec: player.bufferSec,
       segmentDurationSec: SEGMENT_SEC,
-      maxHeight: player.maxHeight ?? null,
+      pictureHeight: player.pictureHeight ?? null,
       manualRenditionId: player.manualRenditionId ?? null,
     });
     out.push(decision);

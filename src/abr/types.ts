@@ -10,8 +10,11 @@ export type { Rendition, SteeringAnswer, VideoCodec };
 /** Injected clock in milliseconds (e.g. `performance.now` in a browser, a fake in tests). */
 export type Clock = () => number;
 
-/** Where a throughput or TTFB figure came from, most specific first. */
-export type EstimateSource = "appliance" | "global" | "default";
+/**
+ * Where a throughput or TTFB figure came from: measured on this appliance, measured on any, a
+ * figure remembered from an earlier session (nothing measured yet), or the configured default.
+ */
+export type EstimateSource = "appliance" | "global" | "remembered" | "default";
 
 /** What `decide` needs to know about the player right now. */
 export interface DecisionContext {
@@ -22,8 +25,11 @@ export interface DecisionContext {
   segmentDurationSec: number;
   /** A rendition the user fixed in a quality menu; `null`/absent = automatic. */
   manualRenditionId?: string | null;
-  /** Largest useful height for the current player size; `null`/absent = no cap. */
-  maxHeight?: number | null;
+  /**
+   * Height of the picture on screen in device pixels (letterboxing removed): renditions taller
+   * than the smallest one that fills it are not fetched. `null`/absent = no cap.
+   */
+  pictureHeight?: number | null;
 }
 
 /** The output of one rule: a ceiling on the rendition index, or a proposal, or nothing. */
@@ -70,6 +76,12 @@ export interface Decision {
 export interface ProgressReport {
   applianceId: string;
   renditionId: string;
+  /**
+   * Which media segment this is (its sequence number, or its start time): a segment already
+   * abandoned once is never abandoned again, so no segment is requested more than twice.
+   * Absent: every download is its own segment.
+   */
+  segmentKey?: string | number;
   loadedBytes: number;
   /** From Content-Length when known; otherwise the core estimates it from the bitrate. */
   totalBytes?: number | null;
@@ -102,7 +114,9 @@ export interface SegmentLoaded {
 
 export interface SegmentError {
   applianceId: string;
-  kind: "http" | "timeout" | "network";
+  /** "stalled": the appliance stopped sending mid-download; "media": what it served could not
+   * be decoded or appended (a corrupt segment). */
+  kind: "http" | "timeout" | "network" | "stalled" | "media";
   status?: number;
 }
 

@@ -58,6 +58,7 @@ export class OursAlgorithm implements Algorithm {
     const verdict = this.controller.onProgress({
       applianceId: APPLIANCE,
       renditionId: this.ladder.renditions[view.rendition]!.id,
+      segmentKey: view.segment,
       loadedBytes: view.loadedBytes,
       totalBytes: view.totalBytes,
       elapsedMs: (view.nowSec - view.sentSec) * 1000,

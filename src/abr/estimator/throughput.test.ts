@@ -125,3 +125,31 @@ describe("ThroughputEstimator on the bottom rung", () => {
     expect(e.estimate("a")).toEqual({ bitsPerSecond: 3_200_000, source: "appliance" });
   });
 });
+
+describe("ThroughputEstimator seeded from an earlier session", () => {
+  it("starts from the remembered figure, says so, and lets real samples take over", () => {
+    const e = new ThroughputEstimator(config);
+    e.seed("a", 6 * MBPS, 2);
+    expect(e.estimate("a")).toEqual({ bitsPerSecond: 6 * MBPS, source: "remembered" });
+    // Another appliance falls back to it through the global estimate.
+    expect(e.estimate("b")).toEqual({ bitsPerSecond: 6 * MBPS, source: "remembered" });
+    expect(e.measured("a")).toBeNull();
+    // The link is slower today: 4 s of transfer at 1 Mbit/s outweighs the 2 s prior.
+    e.onDownload("a", download(500_000, 1 * MBPS));
+    const after = e.estimate("a");
+    expect(after.source).toBe("appliance");
+    expect(after.bitsPerSecond).toBeLessThan(2 * MBPS);
+    expect(e.measured("a")).not.toBeNull();
+  });
+
+  it("never overrides what was measured, and ignores nonsense", () => {
+    const e = new ThroughputEstimator(config);
+    steady(e, "a", 3 * MBPS);
+    e.seed("a", 50 * MBPS, 10);
+    expect(e.estimate("a").bitsPerSecond).toBeCloseTo(3 * MBPS, -3);
+    e.seed("c", Number.NaN, 2);
+    e.seed("d", 5 * MBPS, 0);
+    expect(e.estimate("c").source).toBe("global");
+    expect(e.estimate("d").source).toBe("global");
+  });
+});

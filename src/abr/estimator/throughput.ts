@@ -14,6 +14,8 @@
  *   Short but plausible downloads count, with their small natural weight (transfer seconds).
  * - In-download drop: `onProgress` caps the estimate at the rate measured so far when that is
  *   under `progressDropRatio` x the estimate, so decisions react before the download ends.
+ * - A figure remembered from an earlier session can seed an appliance (`seed`): it counts as a
+ *   few seconds of transfer, so it sets the start and then fades.
  * - Lookup falls back appliance -> global -> configured default.
  */
 import type { EstimatorConfig } from "../config.ts";
@@ -25,6 +27,8 @@ class LinkAverage {
   readonly slow: Ewma;
   readonly ttfb: Ewma;
   implausibleInARow = 0;
+  /** False while the only throughput data is a remembered figure (`seed`). */
+  measured = false;
 
   constructor(config: EstimatorConfig) {
     this.fast = new Ewma(config.fastHalfLifeSec);
@@ -98,7 +102,22 @@ export class ThroughputEstimator {
 
     link.addRate(transferMs / 1000, bitsPerSecond);
     this.global.addRate(transferMs / 1000, bitsPerSecond);
+    link.measured = true;
+    this.global.measured = true;
     return "counted";
+  }
+
+  /**
+   * Start an appliance's estimate (and the global one, when it has nothing) from a figure
+   * remembered from an earlier session, worth `weightSec` seconds of transfer: it sets the
+   * first decision, and the first real samples soon outweigh it. Ignored once anything was
+   * measured or seeded there.
+   */
+  seed(applianceId: string, bitsPerSecond: number, weightSec: number): void {
+    if (!(bitsPerSecond > 0) || !(weightSec > 0)) return;
+    for (const link of [this.link(applianceId), this.global]) {
+      if (link.bitsPerSecond() === null) link.addRate(weightSec, bitsPerSecond);
+    }
   }
 
   /**
@@ -126,16 +145,23 @@ export class ThroughputEstimator {
 
   /** Throughput for an appliance, falling back to the global estimate, then the default. */
   estimate(applianceId?: string | null): Estimate {
-    const own = applianceId == null ? null : (this.links.get(applianceId)?.bitsPerSecond() ?? null);
-    if (own !== null) return { bitsPerSecond: own, source: "appliance" };
+    const link = applianceId == null ? undefined : this.links.get(applianceId);
+    const own = link?.bitsPerSecond() ?? null;
+    if (link && own !== null) {
+      return { bitsPerSecond: own, source: link.measured ? "appliance" : "remembered" };
+    }
     const global = this.global.bitsPerSecond();
-    if (global !== null) return { bitsPerSecond: global, source: "global" };
+    if (global !== null) {
+      return { bitsPerSecond: global, source: this.global.measured ? "global" : "remembered" };
+    }
     return { bitsPerSecond: this.config.defaultBitsPerSecond, source: "default" };
   }
 
-  /** The appliance's own estimate only (no fallback), for comparing appliances. */
+  /** The appliance's own measured estimate only (no fallback, no remembered figure), for
+   * comparing appliances and for remembering. */
   measured(applianceId: string): number | null {
-    return this.links.get(applianceId)?.bitsPerSecond() ?? null;
+    const link = this.links.get(applianceId);
+    return link?.measured ? link.bitsPerSecond() : null;
   }
 
   ttfbMs(applianceId?: string | null): number {

@@ -62,6 +62,21 @@ describe("checkAbandon", () => {
     expect(checkAbandon(late, config, plan)).toEqual({ abandon: false });
   });
 
+  it("keeps a download when no replacement would arrive before its rest", () => {
+    // 360p: 160 kB of 175 kB in, at 0.3 Mbit/s: 0.4 s to go, and the buffer is empty. 240p
+    // (75 kB) would take 2 s: it saves nothing, only throws the bytes away.
+    const nearlyDone = {
+      ...base,
+      renditionId: "h264-360",
+      loadedBytes: 160_000,
+      totalBytes: 175_000,
+      elapsedMs: 4_367,
+      firstByteMs: 100,
+      bufferSec: 0,
+    };
+    expect(checkAbandon(nearlyDone, config, plan)).toEqual({ abandon: false });
+  });
+
   it("keeps a download that will finish in time", () => {
     expect(checkAbandon({ ...base, bufferSec: 30 }, config, plan)).toEqual({ abandon: false });
   });

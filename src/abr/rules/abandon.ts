@@ -8,7 +8,8 @@
  * that arrives in time is never abandoned, and a slightly late one is kept when the drop in
  * quality costs more than the stall it saves.
  *
- * Never before the first byte, nor before `minTransferMs` since it and `minLoadedBytes`: a slow
+ * Never for a replacement that would not arrive before the rest of this download would. Never
+ * before the first byte, nor before `minTransferMs` since it and `minLoadedBytes`: a slow
  * first byte alone is not a slow link (a first byte that never comes is the adapter's timeout,
  * which `onSegmentError` handles). Never from the lowest rendition: there is nothing lower.
  */
@@ -58,7 +59,11 @@ export function checkAbandon(
   let best: { to: Rendition; stall: number; value: number } | null = null;
   for (let i = index - 1; i >= 0; i--) {
     const lower = input.ladder[i]!;
-    const stall = Math.max(0, input.ttfbSec + (segmentBytes(lower, d) * 8) / rateBps - budgetSec);
+    const replacementSec = input.ttfbSec + (segmentBytes(lower, d) * 8) / rateBps;
+    // A replacement that arrives no sooner than the rest of this download gains nothing: it
+    // only throws away the bytes already in (seen on links below the lowest rung).
+    if (replacementSec >= remainingSec) continue;
+    const stall = Math.max(0, replacementSec - budgetSec);
     const value =
       utility(lower, d, planConfig) -
       P * stall -

@@ -38,6 +38,8 @@ export interface PlanInput {
   /** Throughput the plan assumes, in bit/s, and the time to first byte of every request. */
   predictedBitsPerSecond: number;
   ttfbSec: number;
+  /** The buffer the plan should keep (default `bufferTargetSec`): more on a shaky link. */
+  bufferTargetSec?: number;
 }
 
 export interface Plan {
@@ -99,7 +101,7 @@ export function plan(input: PlanInput, config: PlanConfig): Plan {
     if (depth === horizon) {
       // A short horizon sees no cost in ending it with the buffer spent, which invites a step
       // up that must come down again: buffer lost below the target is charged as a partial stall.
-      const shortfall = Math.max(0, Math.min(input.bufferSec, config.bufferTargetSec) - buffer);
+      const shortfall = Math.max(0, Math.min(input.bufferSec, target) - buffer);
       value -= config.rebufferPenaltyPerSec * config.bufferShortfallWeight * shortfall;
       // Ties go to the lower first rendition (searched first): the cheaper, safer choice.
       if (value > best.value + 1e-9) {
@@ -122,6 +124,7 @@ export function plan(input: PlanInput, config: PlanConfig): Plan {
       sequence.pop();
     }
   };
+  const target = input.bufferTargetSec ?? config.bufferTargetSec;
   const current = input.currentIndex === null ? undefined : input.ladder[input.currentIndex];
   const prevScore = current === undefined ? null : qualityUnits(current, config);
   search(0, prevScore, Math.max(0, input.bufferSec), 0, 0);

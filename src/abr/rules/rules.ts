@@ -26,7 +26,8 @@ export interface RuleInput {
   maxPredictionError: number;
   ttfbSec: number;
   manualRenditionId: string | null;
-  maxHeight: number | null;
+  /** Height of the picture on screen in device pixels; null = no cap (off, or not laid out). */
+  pictureHeight: number | null;
   /** Set by an abandonment: the next segment must not go above this index. */
   abandonedToIndex: number | null;
 }
@@ -57,15 +58,34 @@ export const abandonedRule: Rule = (input) => {
   return { rule: "abandoned", kind: "ceiling", index: input.abandonedToIndex, reason };
 };
 
-/** Player size: no rendition taller than the picture will be shown (the lowest always fits). */
+/**
+ * The tallest rendition worth fetching for a picture `pictureHeight` device pixels tall: the
+ * smallest rendition height at least that tall, so the picture is never upscaled (the
+ * convention of hls.js's `capLevelToPlayerSize` and shaka's `restrictToElementSize`); the
+ * ladder's tallest when none is. A 2% slack absorbs rounding (a 721 px box still takes 720p).
+ */
+export function capHeightFor(ladder: readonly Rendition[], pictureHeight: number): number {
+  const heights = ladder.map((r) => r.height);
+  const atLeast = heights.filter((h) => h * PICTURE_SLACK >= pictureHeight);
+  return atLeast.length > 0 ? Math.min(...atLeast) : Math.max(...heights);
+}
+
+/** Rounding slack between a picture's height and a rendition's (2%). */
+const PICTURE_SLACK = 1.02;
+
+/** Player size: nothing taller than the smallest rendition that fills the picture. */
 export const maxHeightRule: Rule = (input) => {
-  const maxHeight = input.maxHeight;
-  if (maxHeight == null) return abstain("max-height", "ceiling", "no cap");
+  const picture = input.pictureHeight;
+  if (picture == null || input.ladder.length === 0) {
+    return abstain("max-height", "ceiling", "no cap");
+  }
+  const cap = capHeightFor(input.ladder, picture);
   let index = 0;
   input.ladder.forEach((r, i) => {
-    if (r.height <= maxHeight) index = i;
+    if (r.height <= cap) index = i;
   });
-  return { rule: "max-height", kind: "ceiling", index, reason: `player ${maxHeight}p` };
+  const reason = `picture ${Math.round(picture)} px: up to ${cap}p`;
+  return { rule: "max-height", kind: "ceiling", index, reason };
 };
 
 /** The throughput the plan assumes: the estimate discounted by its worst recent error (capped). */
@@ -80,11 +100,33 @@ function discountOf(input: RuleInput, config: Pick<RulesConfig, "maxPredictionDi
   return Math.min(1 + input.maxPredictionError, config.maxPredictionDiscount);
 }
 
+/**
+ * The buffer the plan keeps: `bufferTargetSec` on a link well above the ladder's bottom, up to
+ * `maxBufferTargetSec` on one near it (linearly between `lowLinkRatio` times the lowest
+ * rendition's bitrate and the lowest itself). Near the bottom a dip cannot be met by switching
+ * down, only by the buffer: that is where the buffer must be kept.
+ */
+export function bufferTargetFor(
+  input: RuleInput,
+  predictedBps: number,
+  config: Pick<RulesConfig, "bufferTargetSec" | "maxBufferTargetSec" | "lowLinkRatio">,
+): number {
+  const lowest = input.ladder[0]?.averageBitrateBps ?? 0;
+  if (!(lowest > 0) || config.lowLinkRatio <= 1) return config.bufferTargetSec;
+  const ratio = predictedBps / lowest;
+  const low = Math.min(1, Math.max(0, (config.lowLinkRatio - ratio) / (config.lowLinkRatio - 1)));
+  return config.bufferTargetSec + low * (config.maxBufferTargetSec - config.bufferTargetSec);
+}
+
 /** The model-predictive choice, within `maxIndex`. */
 export function planRule(input: RuleInput, config: RulesConfig, maxIndex: number): RuleOutcome {
   const predicted = predictedBitsPerSecond(input, config);
   const divisor = discountOf(input, config);
-  const best = plan({ ...input, maxIndex, predictedBitsPerSecond: predicted }, config);
+  const bufferTargetSec = bufferTargetFor(input, predicted, config);
+  const best = plan(
+    { ...input, maxIndex, predictedBitsPerSecond: predicted, bufferTargetSec },
+    config,
+  );
   const ids = best.sequence.map((i) => input.ladder[i]?.id ?? "?").join(" ");
   const discount = divisor > 1 ? ` (estimate / ${divisor.toFixed(2)})` : "";
   const stall = best.stallSec > 0.005 ? `, stall ${best.stallSec.toFixed(2)} s` : "";
