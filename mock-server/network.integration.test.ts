@@ -371,6 +371,37 @@ describe("faults", () => {
     await admin("DELETE", `admin/faults/${corrupt.id}`);
   }, 20_000);
 
+  it("stalls mid-body without closing: part of the segment, then silence, then the cut", async () => {
+    const good = Buffer.from(await (await fetch(`${appliance()}${segmentPath()}`)).arrayBuffer());
+    const stall = await addFault({ type: "stall", fraction: 0.5, delayMs: 1_500 });
+    const started = Date.now();
+    const response = await fetch(`${appliance()}${segmentPath()}`);
+    const reader = response.body!.getReader();
+    let received = 0;
+    let firstHalfAt = 0;
+    const outcome = await (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return "ended";
+          received += value.byteLength;
+          if (received >= Math.floor(good.length / 2) && firstHalfAt === 0) {
+            firstHalfAt = Date.now();
+          }
+        }
+      } catch {
+        return "cut";
+      }
+    })();
+    // Half the body at once, then nothing for the delay, then the connection is cut: never the
+    // whole segment, and no clean end.
+    expect(outcome).toBe("cut");
+    expect(received).toBe(Math.floor(good.length / 2));
+    expect(firstHalfAt - started).toBeLessThan(1_000);
+    expect(Date.now() - firstHalfAt).toBeGreaterThanOrEqual(1_300);
+    await admin("DELETE", `admin/faults/${stall.id}`);
+  }, 10_000);
+
   it("narrows a fault to a title, rendition or segment", async () => {
     const rendition = title.renditions[0]!.playlist.split("/")[3]!;
     const fault = await addFault({

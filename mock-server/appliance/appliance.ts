@@ -299,8 +299,20 @@ export class Appliance {
       res.end();
       return;
     }
+    // The status line goes out at once, as on a real link: only the body is paced. Held back
+    // until the pacer's first chunk, a response queued behind another on a slow link had no
+    // headers for seconds, and a player counted that as a dead appliance.
+    res.flushHeaders();
+    let pacer = this.pacers.get(session);
+    if (!pacer) {
+      pacer = new Pacer(shaping.spec.rate, this.now);
+      this.pacers.set(session, pacer);
+    }
     if (fault?.type === "stall") {
-      res.flushHeaders();
+      // Part of the body first, when asked: an appliance that stops mid-segment, not closing.
+      const head = body.subarray(0, Math.floor(body.length * (fault.fraction ?? 0)));
+      if (head.length > 0) await sendPaced(head, res, pacer, { end: false });
+      this.counters.bytesServed += head.length;
       await sleep(fault.delayMs);
       res.destroy();
       return;
@@ -308,13 +320,8 @@ export class Appliance {
     const payload = fault?.type === "corrupt" ? corrupt(body) : body;
     const sent =
       fault?.type === "truncate"
-        ? payload.subarray(0, Math.floor(payload.length * fault.fraction))
+        ? payload.subarray(0, Math.floor(payload.length * (fault.fraction ?? 0.5)))
         : payload;
-    let pacer = this.pacers.get(session);
-    if (!pacer) {
-      pacer = new Pacer(shaping.spec.rate, this.now);
-      this.pacers.set(session, pacer);
-    }
     await sendPaced(sent, res, pacer);
     this.counters.bytesServed += sent.length;
     if (fault?.type === "truncate") res.destroy();

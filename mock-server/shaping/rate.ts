@@ -170,7 +170,7 @@ export interface SendResult {
 }
 
 /**
- * Write `body` to `res` at the pacer's rate and end the response. Stops when the client
+ * Write `body` to `res` at the pacer's rate and end the response (unless `end` is false). Stops when the client
  * disconnects or `signal` aborts: the response is then destroyed (a body cut short cannot be
  * finished correctly) and a Readable body is destroyed too. A Readable that errors destroys
  * the response and rethrows. Headers are the caller's; latency is too.
@@ -179,7 +179,12 @@ export async function sendPaced(
   body: Buffer | Readable,
   res: ServerResponse,
   pacer: Pacer,
-  options: { signal?: AbortSignal; chunkBytes?: number } = {},
+  options: {
+    signal?: AbortSignal;
+    chunkBytes?: number;
+    /** false: leave the response open after the body (a fault that goes silent mid-body). */
+    end?: boolean;
+  } = {},
 ): Promise<SendResult> {
   const stop = new AbortController();
   const onStop = (): void => stop.abort();
@@ -211,6 +216,10 @@ export async function sendPaced(
   if (stop.signal.aborted) {
     res.destroy();
     return { bytesSent, completed: false };
+  }
+  if (options.end === false) {
+    res.off("close", onStop);
+    return { bytesSent, completed: true };
   }
   await new Promise<void>((resolve) => {
     stop.signal.addEventListener("abort", () => resolve(), { once: true });

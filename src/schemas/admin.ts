@@ -31,7 +31,8 @@ export const FaultType = z.enum([
   "down",
   /** Answer with an HTTP error status. */
   "error",
-  /** Send the headers, then nothing. */
+  /** Send the headers and `fraction` of the body (none by default), then nothing, without
+   * closing, for `delayMs`; then cut. */
   "stall",
   /** Wait before the first byte. */
   "slow-first-byte",
@@ -57,8 +58,9 @@ export const FaultRequest = z
     status: z.number().int().min(400).max(599).default(503),
     /** For "slow-first-byte" and "stall" (how long before the connection is dropped). */
     delayMs: z.number().int().min(0).max(120_000).default(5_000),
-    /** For "truncate": the share of the body sent before the connection is cut. */
-    fraction: z.number().min(0).max(1).default(0.5),
+    /** For "truncate": the share of the body sent before the connection is cut (default 0.5);
+     * for "stall": before it goes silent (default 0, right after the headers). */
+    fraction: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type FaultRequest = z.infer<typeof FaultRequest>;
