@@ -17,6 +17,7 @@ function figures(over: Partial<QoeFigures>): QoeFigures {
     timeToFirstFrameMs: 1000,
     stallCount: 0,
     stallMs: 0,
+    freezes: 0,
     averageBitrateBps: 500_000,
     averageQuality: 80,
     switches: 2,

@@ -2,15 +2,17 @@
  * The app shell: the header, and a page per address (src/lib/routes.ts). It composes the
  * features; features never import each other.
  */
+import { useEffect } from "react";
 import { Link, Route, Switch, useRoute } from "wouter";
 import { WithCatalog } from "../features/catalog/CatalogStatus.tsx";
 import { HomePage } from "../features/catalog/HomePage.tsx";
 import { SearchPage } from "../features/catalog/SearchPage.tsx";
 import { TitlePage } from "../features/catalog/TitlePage.tsx";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
+import { preloadEngine } from "../features/player/engines/load.ts";
 import { Player } from "../features/player/Player.tsx";
 import { checkStreamUrl, urlItem } from "../features/player/play-item.ts";
-import { paths, ROUTES } from "../lib/routes.ts";
+import { engineFrom, paths, ROUTES } from "../lib/routes.ts";
 import { StreamUrlForm } from "./StreamUrlForm.tsx";
 import { useSrcParam } from "./stream-link.ts";
 import { WatchPage } from "./WatchPage.tsx";
@@ -33,7 +35,11 @@ function HomeOrStream() {
   return (
     <main>
       {stream.ok ? (
-        <Player key={stream.url} item={urlItem(stream.url)} />
+        <Player
+          key={stream.url}
+          item={urlItem(stream.url)}
+          engine={engineFrom(new URLSearchParams(window.location.search))}
+        />
       ) : (
         <p role="alert">
           {stream.message} <Link href={paths.home()}>Back to the catalog</Link>
@@ -41,6 +47,14 @@ function HomeOrStream() {
       )}
     </main>
   );
+}
+
+/** A title page is one click from playing: the player's code is fetched meanwhile. */
+function TitleRoute({ id }: { id: string }) {
+  useEffect(() => {
+    preloadEngine("hlsjs").catch(() => {});
+  }, []);
+  return <WithCatalog>{(catalog) => <TitlePage catalog={catalog} id={id} />}</WithCatalog>;
 }
 
 export function App() {
@@ -69,11 +83,7 @@ export function App() {
         <Route path={ROUTES.home}>
           <HomeOrStream />
         </Route>
-        <Route path={ROUTES.title}>
-          {(params) => (
-            <WithCatalog>{(catalog) => <TitlePage catalog={catalog} id={params.id} />}</WithCatalog>
-          )}
-        </Route>
+        <Route path={ROUTES.title}>{(params) => <TitleRoute id={params.id} />}</Route>
         <Route path={ROUTES.search}>
           <WithCatalog>{(catalog) => <SearchPage catalog={catalog} />}</WithCatalog>
         </Route>

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
-import { paths, startTimeFrom } from "../lib/routes.ts";
+import { engineFrom, paths, startTimeFrom } from "../lib/routes.ts";
 import { resumePositionSec, viewingHistory } from "../lib/viewing-history.ts";
 import type { Catalog } from "../schemas/catalog.ts";
 import { nextEpisode } from "./next-episode.ts";
@@ -87,7 +87,13 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
         </button>
       </div>
       <div className="watch-player">
-        <Player item={item} next={next} startAtSec={startAtSec} onPosition={onPosition} />
+        <Player
+          item={item}
+          next={next}
+          startAtSec={startAtSec}
+          onPosition={onPosition}
+          engine={engineFrom(params)}
+        />
       </div>
       {showLab && (
         <div className="watch-lab">

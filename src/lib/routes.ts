@@ -33,3 +33,12 @@ export function startTimeFrom(search: URLSearchParams): number | null {
   if (raw === null || !/^\d+(\.\d+)?$/.test(raw)) return null;
   return Number(raw);
 }
+
+/** The playback engines a link may ask for with `?engine=`. */
+export type EngineParam = "hlsjs" | "shaka";
+
+/** `engine` of a watch or stream link, or null when absent or not an engine. */
+export function engineFrom(search: URLSearchParams): EngineParam | null {
+  const raw = search.get("engine");
+  return raw === "hlsjs" || raw === "shaka" ? raw : null;
+}

@@ -20,8 +20,11 @@ export function Player({
   next = null,
   startAtSec,
   onPosition,
+  engine: requestedEngine = null,
 }: {
   item: PlayItem;
+  /** The engine the link asks for (`?engine=`); null: the item's usual one. */
+  engine?: EngineName | null;
   /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
   next?: NextUp | null;
   /** Where to start (a resume point or a deep link's `?t=`): seeked to once the media loads. */
@@ -31,8 +34,12 @@ export function Player({
 }) {
   const title = item.kind === "title" ? item.title : null;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  const [engine, setEngine] = useState<EngineName>(() => initialEngine(item));
+  const engines = enginesFor(item);
+  const [engine, setEngine] = useState<EngineName>(() =>
+    requestedEngine && engines.includes(requestedEngine) ? requestedEngine : initialEngine(item),
+  );
   const [abr, setAbr] = useState<AbrMode>("ours");
+  const [capToPlayerSize, setCapToPlayerSize] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
   const [audio, setAudio] = useState<TrackInfo[]>([]);
@@ -42,12 +49,16 @@ export function Player({
   const [root, setRoot] = useState<HTMLDivElement | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const settingsId = useId();
-  const { store, adapter } = usePlaybackSession(video, item, engine, abr, attempt);
+  const { store, adapter } = usePlaybackSession(video, item, {
+    engine,
+    abr,
+    capToPlayerSize,
+    attempt,
+  });
   const error = useStore(store, (s) => s.error);
   // A foreign stream's renditions are known once its manifest is parsed (the session's).
   const sessionRenditions = useStore(store, (s) => s.renditions);
   const renditions = title ? title.renditions : sessionRenditions;
-  const engines = enginesFor(item);
   usePlayhead(video, startAtSec, onPosition);
 
   useEffect(() => {
@@ -105,6 +116,14 @@ export function Player({
             <option value="ours">ours</option>
             <option value="engine">the engine's own</option>
           </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={capToPlayerSize}
+            onChange={(e) => setCapToPlayerSize(e.target.checked)}
+          />{" "}
+          Cap to player size
         </label>
         <label>
           Quality{" "}

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
+import type { Decision } from "../../abr/types.ts";
 import { Sparkline } from "../../lib/Sparkline.tsx";
 import type { SessionStore, TimelinePoint } from "./session-store.ts";
 
@@ -44,6 +45,13 @@ function ApplianceStrip({ points }: { points: TimelinePoint[] }) {
   );
 }
 
+/** The "cap to player size" setting and what it allows now, from the latest decision. */
+function capText(on: boolean, last: Decision | undefined): string {
+  if (!on) return "off";
+  const rule = last?.inputs.rules.find((o) => o.rule === "max-height");
+  return rule && rule.index !== null ? `on: ${rule.reason}` : "on";
+}
+
 export function StatsOverlay({ store }: { store: SessionStore }) {
   const s = useStore(
     store,
@@ -59,6 +67,7 @@ export function StatsOverlay({ store }: { store: SessionStore }) {
       timeline: st.timeline,
       decisions: st.decisions,
       warnings: st.warnings,
+      capToPlayerSize: st.capToPlayerSize,
     })),
   );
   // Re-render every second so running figures (an ongoing stall) move on.
@@ -85,6 +94,8 @@ export function StatsOverlay({ store }: { store: SessionStore }) {
             ? `${s.rendition.id} (${s.rendition.width}x${s.rendition.height}, score ${s.rendition.quality.score.toFixed(0)})`
             : "—"}
         </dd>
+        <dt>size cap</dt>
+        <dd data-testid="stats-cap">{capText(s.capToPlayerSize, last)}</dd>
         <dt>buffer</dt>
         <dd>{s.bufferSec.toFixed(1)} s</dd>
         <dt>estimate</dt>
@@ -96,6 +107,7 @@ export function StatsOverlay({ store }: { store: SessionStore }) {
         <dt>stalls</dt>
         <dd data-testid="stats-stalls">
           {qoe.stallCount} ({(qoe.stallMs / 1000).toFixed(1)} s)
+          {qoe.freezes > 0 ? `, ${qoe.freezes} unannounced (freeze watchdog)` : ""}
         </dd>
         <dt>average</dt>
         <dd>

@@ -3,6 +3,7 @@ import {
   applianceUsed,
   figures,
   firstFrame,
+  frozeSince,
   progressed,
   renditionChanged,
   stallBegan,
@@ -50,6 +51,29 @@ describe("QoE accounting", () => {
     s = progressed(s, 13_500);
     // 4 + 4 - 4.3 x (0.5 + 1) - |80 - 40| / 20
     expect(figures(s, 13_500).qualityQoe).toBeCloseTo(8 - 6.45 - 2, 6);
+  });
+
+  it("counts a freeze the element never announced as a stall from when time stopped", () => {
+    let s = firstFrame(started(0), 0);
+    s = renditionChanged(s, 0, "low", 1_000_000, 40);
+    // The samples kept accounting 'played' time while the picture stood still from 3 s on.
+    for (let t = 500; t <= 5000; t += 500) s = progressed(s, t);
+    s = frozeSince(s, 3000, 5000);
+    expect(frozeSince(s, 3000, 5200)).toBe(s); // one freeze, counted once
+    s = stallEnded(s, 6000);
+    s = progressed(s, 7000);
+    const f = figures(s, 7000);
+    expect(f).toMatchObject({ stallCount: 1, stallMs: 3000, freezes: 1 });
+    // Played: 0-3 s and 6-7 s.
+    expect(s.playedMs).toBe(4000);
+    expect(s.qualityMs).toBe(40 * 4000);
+  });
+
+  it("does not count a freeze on top of an announced stall, nor before the first frame", () => {
+    let s = firstFrame(started(0), 0);
+    s = stallBegan(s, 1000);
+    expect(frozeSince(s, 1000, 3000)).toBe(s);
+    expect(frozeSince(started(0), 0, 3000).stallCount).toBe(0);
   });
 
   it("counts appliance changes, not the first appliance", () => {

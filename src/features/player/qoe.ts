@@ -20,6 +20,8 @@ export interface QoeFigures {
   timeToFirstFrameMs: number | null;
   stallCount: number;
   stallMs: number;
+  /** Of those stalls, the ones the element never announced (found by the freeze watchdog). */
+  freezes: number;
   /** Time-weighted over what was played. */
   averageBitrateBps: number;
   averageQuality: number;
@@ -49,6 +51,8 @@ export interface QoeState {
   qualityChange: number;
   applianceChanges: number;
   droppedFrames: number;
+  /** Stalls the element never announced (no `waiting`), found by the freeze watchdog. */
+  freezes: number;
 }
 
 export function initialQoe(): QoeState {
@@ -70,6 +74,7 @@ export function initialQoe(): QoeState {
     qualityChange: 0,
     applianceChanges: 0,
     droppedFrames: 0,
+    freezes: 0,
   };
 }
 
@@ -103,6 +108,26 @@ export function progressed(s: QoeState, atMs: number): QoeState {
 export function stallBegan(s: QoeState, atMs: number): QoeState {
   if (s.firstFrameAtMs === null || s.stallStartedAtMs !== null) return s;
   return { ...accrue(s, atMs, true), stallStartedAtMs: atMs, stallCount: s.stallCount + 1 };
+}
+
+/**
+ * The freeze watchdog found media time standing still since `sinceMs` (now `atMs`) without the
+ * element saying so: a stall from `sinceMs`. The time since then was accounted as played by
+ * the samples meanwhile, so that is taken back first.
+ */
+export function frozeSince(s: QoeState, sinceMs: number, atMs: number): QoeState {
+  if (s.firstFrameAtMs === null || s.stallStartedAtMs !== null) return s;
+  const accrued = accrue(s, atMs, true);
+  const back = Math.max(0, Math.min(atMs - sinceMs, accrued.playedMs));
+  return {
+    ...accrued,
+    playedMs: accrued.playedMs - back,
+    bitrateMs: Math.max(0, accrued.bitrateMs - s.bitrateBps * back),
+    qualityMs: Math.max(0, accrued.qualityMs - s.quality * back),
+    stallStartedAtMs: atMs - back,
+    stallCount: s.stallCount + 1,
+    freezes: s.freezes + 1,
+  };
 }
 
 export function stallEnded(s: QoeState, atMs: number): QoeState {
@@ -156,6 +181,7 @@ export function figures(s: QoeState, atMs: number): QoeFigures {
       s.startedAtMs !== null && s.firstFrameAtMs !== null ? s.firstFrameAtMs - s.startedAtMs : null,
     stallCount: s.stallCount,
     stallMs: s.stallMs + current,
+    freezes: s.freezes,
     averageBitrateBps: s.playedMs > 0 ? s.bitrateMs / s.playedMs : s.bitrateBps,
     averageQuality: s.playedMs > 0 ? s.qualityMs / s.playedMs : s.quality,
     switches: s.switches,

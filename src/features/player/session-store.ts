@@ -10,6 +10,7 @@ import {
   applianceUsed,
   figures,
   firstFrame,
+  frozeSince,
   initialQoe,
   progressed,
   type QoeFigures,
@@ -54,6 +55,8 @@ export interface SessionState {
   decisions: Decision[];
   timeline: TimelinePoint[];
   qoe: QoeState;
+  /** The "cap to player size" setting, for the overlay. */
+  capToPlayerSize: boolean;
 }
 
 export interface SessionActions {
@@ -67,6 +70,11 @@ export interface SessionActions {
   playing(atMs: number): void;
   paused(): void;
   ended(): void;
+  /** The freeze watchdog: media time stood still since `sinceMs` (now `atMs`), unannounced. */
+  freezeBegan(sinceMs: number, atMs: number): void;
+  /** ...and moves again. */
+  freezeEnded(atMs: number): void;
+  setCapToPlayerSize(on: boolean): void;
   fatal(message: string): void;
   warning(message: string): void;
   sample(point: Omit<TimelinePoint, "quality" | "applianceId">, droppedFrames: number): void;
@@ -99,6 +107,7 @@ export function createSessionStore() {
     decisions: [],
     timeline: [],
     qoe: initialQoe(),
+    capToPlayerSize: true,
 
     begin: (engine, abr, atMs) =>
       set({
@@ -154,6 +163,17 @@ export function createSessionStore() {
     playing: (atMs) => set((s) => ({ status: "playing", qoe: stallEnded(s.qoe, atMs) })),
     paused: () => set({ status: "paused" }),
     ended: () => set({ status: "ended" }),
+    freezeBegan: (sinceMs, atMs) =>
+      set((s) => ({
+        status: s.status === "playing" ? "stalled" : s.status,
+        qoe: frozeSince(s.qoe, sinceMs, atMs),
+      })),
+    freezeEnded: (atMs) =>
+      set((s) => ({
+        status: s.status === "stalled" ? "playing" : s.status,
+        qoe: stallEnded(s.qoe, atMs),
+      })),
+    setCapToPlayerSize: (on) => set({ capToPlayerSize: on }),
     fatal: (message) => set({ status: "error", error: message }),
     warning: (message) => set((s) => ({ warnings: bounded(s.warnings, message, MAX_WARNINGS) })),
     sample: (point, droppedFrames) =>

@@ -1,15 +1,19 @@
 /**
  * One playback session: our ABR controller, the steering answer it works from (refreshed when
- * its TTL runs out), the browser's decoding capabilities, the engine adapter, and the video
- * element's events, all feeding the session store. The engines load only when this runs.
+ * its TTL runs out), the browser's decoding capabilities, the throughput remembered from
+ * earlier sessions, the engine adapter, the freeze watchdog, and the video element's events,
+ * all feeding the session store.
+ *
+ * A fast start: the engine's code, the steering answer, the capabilities and the manifest are
+ * all fetched at once, and the manifest only once (the engine is handed the text).
  */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { ORIGIN_ID } from "../../abr/appliances.ts";
 import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition } from "../../abr/types.ts";
 import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
 import { parseSteeringAnswer } from "../../schemas/steering.ts";
-import { bufferAheadSec, rangesOf } from "./engines/buffer.ts";
 import type {
   AbrMode,
   AdapterOptions,
@@ -17,11 +21,18 @@ import type {
   EngineName,
   EngineReporter,
 } from "./engines/engine.ts";
-import { checkManifest, hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
+import { createAdapter, preloadEngine } from "./engines/load.ts";
+import { applianceKey, browserStorage, EstimateMemory, hostKey } from "./estimate-memory.ts";
+import { FreezeWatchdog } from "./freeze-watchdog.ts";
+import { fetchManifest } from "./manifest-fetch.ts";
+import { watchVideo } from "./media-view.ts";
+import { hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
 import { createSessionStore, type SessionStore } from "./session-store.ts";
 
 /** How often the overlay's charts get a point. */
 const SAMPLE_MS = 500;
+/** How often the freeze watchdog looks (its threshold is 2 s). */
+const WATCHDOG_MS = 250;
 
 async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]> {
   if (!("mediaCapabilities" in navigator)) return [];
@@ -70,57 +81,25 @@ export interface SessionHandle {
   adapter: EngineAdapter | null;
 }
 
-/** Bytes of a foreign manifest read to tell HLS from DASH from anything else. */
-const HEAD_BYTES = 2048;
-
-/**
- * Fetches the start of a stream's manifest before an engine gets it, so that a wrong address, a
- * dead host or a web page gets one clear message whatever the engine. Null when it can play.
- */
-async function probeManifest(
-  url: string,
-  engine: EngineName,
-  signal: AbortSignal,
-): Promise<string | null> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal });
-  } catch {
-    if (signal.aborted) return null;
-    const check = checkManifest(url, engine, null, "");
-    return check.ok ? null : check.message;
-  }
-  let head = "";
-  if (response.ok && response.body) {
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    try {
-      while (head.length < HEAD_BYTES) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        head += decoder.decode(value, { stream: true });
-      }
-    } finally {
-      // The engine fetches the manifest itself: the rest of this one is not needed.
-      void reader.cancel().catch(() => {});
-    }
-  } else {
-    void response.body?.cancel().catch(() => {});
-  }
-  const check = checkManifest(url, engine, response.status, head);
-  return check.ok ? null : check.message;
+export interface SessionSettings {
+  engine: EngineName;
+  abr: AbrMode;
+  /** Cap renditions to the picture's size; changing it does not restart the session. */
+  capToPlayerSize: boolean;
+  /** Bumped by the error screen's retry: a new session from scratch. */
+  attempt: number;
 }
 
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
   item: PlayItem,
-  engine: EngineName,
-  abr: AbrMode,
-  /** Bumped by the error screen's retry: a new session from scratch. */
-  attempt = 0,
+  { engine, abr, capToPlayerSize, attempt }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
   const [adapter, setAdapter] = useState<EngineAdapter | null>(null);
+  // Read when a session starts; later changes go to the adapter (below), not a new session.
+  const cap = useRef(capToPlayerSize);
+  cap.current = capToPlayerSize;
   // What identifies the stream: a new item object for the same title or URL (a parent's
   // re-render) must not restart the session.
   const subject = item.kind === "title" ? item.title : item.url;
@@ -132,27 +111,42 @@ export function usePlaybackSession(
     let current: EngineAdapter | null = null;
     const now = () => performance.now();
     const controller = new AbrController(abrConfig({}), now);
+    const memory = new EstimateMemory(browserStorage());
     const s = store.getState();
     s.begin(engine, abr, now());
+    s.setCapToPlayerSize(cap.current);
     exposeSession(store, controller);
     const url = typeof subject === "string" ? subject : null;
     const title = typeof subject === "string" ? null : subject;
     const played: PlayItem = title ? { kind: "title", title } : urlItem(url ?? "");
-    const probe = new AbortController();
+    const source = sourceFor(played, engine, ORIGIN_URL);
+    const aborter = new AbortController();
     if (title) {
       s.setRenditions(title.renditions);
       controller.setRenditions(title.renditions);
     }
+    /** Where a foreign stream's throughput is remembered: its host. */
+    const foreignKey = url === null ? null : hostKey(hostOf(url));
 
     // A stream from outside the catalog has no steering answer: the controller runs without
     // one (decisions name no appliance) and requests go to the stream's own host.
     const steer = async () => {
       if (!title) return;
       try {
-        const response = await fetch(`${STEERING_URL}/steering/${encodeURIComponent(title.id)}`);
+        const response = await fetch(`${STEERING_URL}/steering/${encodeURIComponent(title.id)}`, {
+          signal: aborter.signal,
+        });
         if (response.ok) controller.setSteering(parseSteeringAnswer(await response.json()));
       } catch {
-        store.getState().warning("steering service unreachable: keeping the last ranking");
+        if (aborter.signal.aborted) return;
+        const had = !controller.needsSteeringRefresh() || store.getState().decisions.length > 0;
+        store
+          .getState()
+          .warning(
+            had
+              ? "steering service unreachable: keeping the last ranking"
+              : "steering service unreachable: playing from the origin",
+          );
       }
     };
     const steeringTimer = title
@@ -160,6 +154,21 @@ export function usePlaybackSession(
           if (controller.needsSteeringRefresh()) void steer();
         }, 1000)
       : undefined;
+
+    /** What earlier sessions measured, for each place this one may fetch from. */
+    const seedFromMemory = () => {
+      if (foreignKey !== null) {
+        const recalled = memory.recall(foreignKey);
+        if (recalled)
+          controller.seedEstimate(ORIGIN_ID, recalled.bitsPerSecond, recalled.weightSec);
+        return;
+      }
+      const ids = controller.steeringApplianceIds();
+      for (const id of ids) {
+        const recalled = memory.recall(applianceKey(id));
+        if (recalled) controller.seedEstimate(id, recalled.bitsPerSecond, recalled.weightSec);
+      }
+    };
 
     const onWaiting = () => store.getState().waiting(now());
     const onPlaying = () => store.getState().playing(now());
@@ -171,59 +180,107 @@ export function usePlaybackSession(
     video.addEventListener("loadeddata", onFirstFrame);
     video.addEventListener("pause", onPause);
     video.addEventListener("ended", onEnded);
+    const watched = watchVideo(video, () => current?.pictureChanged());
     const sampler = setInterval(() => {
       const quality = video.getVideoPlaybackQuality?.();
       store.getState().sample(
         {
           atMs: now(),
-          bufferSec: bufferAheadSec(rangesOf(video.buffered), video.currentTime),
+          bufferSec: watched.view.bufferSec(),
           estimateBps: controller.estimateBitsPerSecond(),
         },
         quality?.droppedVideoFrames ?? 0,
       );
     }, SAMPLE_MS);
 
+    const watchdog = new FreezeWatchdog({
+      froze: (sinceMs, atMs, positionSec) => {
+        store.getState().freezeBegan(sinceMs, atMs);
+        store.getState().warning(`Playback froze at ${positionSec.toFixed(1)} s: recovering.`);
+      },
+      recover: (step, frozenMs) => {
+        const what = step === "nudge" ? "stepping past the playhead" : "loading again elsewhere";
+        store.getState().warning(`Frozen for ${(frozenMs / 1000).toFixed(1)} s: ${what}.`);
+        current?.recover(step);
+      },
+      thawed: (atMs) => store.getState().freezeEnded(atMs),
+    });
+    const watchdogTimer = setInterval(() => {
+      const started = store.getState().qoe.firstFrameAtMs !== null;
+      watchdog.check(watched.playbackState(current?.lastByteAtMs() ?? null, started), now());
+    }, WATCHDOG_MS);
+
+    const reporter: EngineReporter = {
+      decision: (d) => store.getState().decision(d),
+      segmentLoaded: (stats) => {
+        const measuredId = stats.applianceId ?? ORIGIN_ID;
+        const measured = controller.measuredBitsPerSecond(measuredId);
+        const key = foreignKey ?? applianceKey(measuredId);
+        if (measured !== null) memory.remember(key, measured);
+        // A foreign stream's host is its only "appliance": the overlay names the host each
+        // segment came from (the manifest's, or another a content-steered playlist points to).
+        store
+          .getState()
+          .segmentLoaded(
+            url !== null && stats.applianceId === null
+              ? { ...stats, applianceId: hostOf(stats.url || url) }
+              : stats,
+          );
+      },
+      renditions: (list) => store.getState().setRenditions(list),
+      renditionPlaying: (id) => store.getState().renditionPlaying(id, now()),
+      fatal: (message) => store.getState().fatal(message),
+      warning: (message) => store.getState().warning(message),
+    };
+
     void (async () => {
-      if (url !== null) {
-        const problem = await probeManifest(url, engine, probe.signal);
-        if (cancelled) return;
-        if (problem) {
-          store.getState().fatal(problem);
-          return;
-        }
-      } else if (title) {
-        await steer();
-        controller.setCapabilities(await capabilities(title.renditions).catch(() => []));
+      // Everything the start needs, at once: the engine's code was likely asked for already
+      // (the route preloads it); the manifest is fetched once, here.
+      const engineCode = preloadEngine(engine);
+      const manifest = fetchManifest(source.manifestUrl, engine, aborter.signal);
+      const ready = title
+        ? Promise.all([
+            steer(),
+            capabilities(title.renditions)
+              .catch(() => [])
+              .then((results) => controller.setCapabilities(results)),
+          ])
+        : Promise.resolve();
+      const [fetched] = await Promise.all([manifest, ready, engineCode.catch(() => null)]);
+      if (cancelled) return;
+      if (!fetched.ok) {
+        if (!fetched.aborted) store.getState().fatal(fetched.message);
+        return;
       }
-      // A foreign stream's host is its only "appliance": the overlay names the host each
-      // segment came from (the manifest's, or another a content-steered playlist points to).
-      const reporter: EngineReporter = {
-        decision: (d) => store.getState().decision(d),
-        segmentLoaded: (stats) =>
+      seedFromMemory();
+      const options: AdapterOptions = {
+        abr,
+        controller,
+        reporter,
+        media: watched.view,
+        capToPlayerSize: cap.current,
+        manifest: { text: fetched.text, url: fetched.url },
+      };
+      let created: EngineAdapter;
+      try {
+        created = await createAdapter(engine, options);
+      } catch (error) {
+        if (!cancelled) {
           store
             .getState()
-            .segmentLoaded(
-              url !== null && stats.applianceId === null
-                ? { ...stats, applianceId: hostOf(stats.url || url) }
-                : stats,
-            ),
-        renditions: (list) => store.getState().setRenditions(list),
-        renditionPlaying: (id) => store.getState().renditionPlaying(id, now()),
-        fatal: (message) => store.getState().fatal(message),
-        warning: (message) => store.getState().warning(message),
-      };
-      const options: AdapterOptions = { abr, controller, reporter };
-      const created =
-        engine === "hlsjs"
-          ? (await import("./engines/hlsjs.ts")).createHlsAdapter(options)
-          : (await import("./engines/shaka.ts")).createShakaAdapter(options);
+            .fatal(
+              `Could not load the player's code: ${(error as Error).message}. Reload the page.`,
+            );
+        }
+        return;
+      }
       if (cancelled) {
         await created.destroy();
         return;
       }
       current = created;
       try {
-        await created.load(video, sourceFor(played, engine, ORIGIN_URL));
+        await created.load(video, source);
         if (!cancelled) setAdapter(created);
       } catch (error) {
         // A session replaced meanwhile (engine switch, retry) fails its load on purpose.
@@ -235,9 +292,11 @@ export function usePlaybackSession(
 
     return () => {
       cancelled = true;
-      probe.abort();
+      aborter.abort();
       clearInterval(steeringTimer);
       clearInterval(sampler);
+      clearInterval(watchdogTimer);
+      watched.dispose();
       video.removeEventListener("waiting", onWaiting);
       video.removeEventListener("playing", onPlaying);
       video.removeEventListener("loadeddata", onFirstFrame);
@@ -247,6 +306,12 @@ export function usePlaybackSession(
       void current?.destroy();
     };
   }, [video, subject, engine, abr, store, attempt]);
+
+  // The cap setting reaches the running session without restarting it.
+  useEffect(() => {
+    store.getState().setCapToPlayerSize(capToPlayerSize);
+    adapter?.setCapToPlayerSize(capToPlayerSize);
+  }, [adapter, capToPlayerSize, store]);
 
   return { store, adapter };
 }

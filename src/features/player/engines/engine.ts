@@ -5,6 +5,8 @@
  */
 import type { AbrController } from "../../../abr/controller.ts";
 import type { Decision, Rendition } from "../../../abr/types.ts";
+import type { RecoveryStep } from "../freeze-watchdog.ts";
+import type { MediaView } from "./engine-session.ts";
 
 export type EngineName = "hlsjs" | "shaka";
 
@@ -76,6 +78,14 @@ export interface EngineAdapter {
   setSubtitleTrack(id: string | null): void;
   /** null = automatic. With our ABR, the controller honours it; with the engine's, the engine does. */
   setManualRendition(id: string | null): void;
+  /** Cap renditions to the picture's size (our ABR's ceiling, or the engine's own option). */
+  setCapToPlayerSize(on: boolean): void;
+  /** The picture changed size (resize, fullscreen, picture-in-picture): decide again now. */
+  pictureChanged(): void;
+  /** When the last byte of media arrived (performance.now() time), null before any. */
+  lastByteAtMs(): number | null;
+  /** Get frozen playback going again (the freeze watchdog's call). */
+  recover(step: RecoveryStep): void;
   destroy(): Promise<void>;
 }
 
@@ -85,4 +95,12 @@ export interface AdapterOptions {
   /** Our controller (used when `abr` is "ours"); shared across engines so one code path decides. */
   controller: AbrController;
   reporter: EngineReporter;
+  /** The video element as the ABR sees it: buffer, speed, picture size. */
+  media: MediaView;
+  capToPlayerSize: boolean;
+  /**
+   * The manifest when the page already fetched it (`url`: where it came from, after redirects):
+   * the engine does not fetch it again.
+   */
+  manifest?: { text: string; url: string } | null;
 }

@@ -3,9 +3,20 @@ import { DEFAULT_ABR_CONFIG } from "../../../abr/config.ts";
 import { AbrController } from "../../../abr/controller.ts";
 import { efficientLadder } from "../../../abr/rules/ladder.ts";
 import type { Rendition } from "../../../abr/types.ts";
-import { MIN_SCORE_STEP, rankScoresByBitrate } from "./foreign-ladder.ts";
-import { type LevelInfo, renditionsFromLevels } from "./hlsjs-map.ts";
-import { renditionsFromVariants, type VariantLike } from "./shaka-map.ts";
+import {
+  codecOf,
+  declaredDashScores,
+  estimateQualityScore,
+  foreignRenditions,
+  MIN_SCORE_STEP,
+  rankScoresByBitrate,
+} from "./foreign-ladder.ts";
+import { type LevelInfo, variantsFromLevels } from "./hlsjs-map.ts";
+import { type VariantLike, variantsFromShaka } from "./shaka-map.ts";
+
+const renditionsFromLevels = (levels: LevelInfo[]) => foreignRenditions(variantsFromLevels(levels));
+const renditionsFromVariants = (variants: VariantLike[]) =>
+  foreignRenditions(variantsFromShaka(variants));
 
 function level(partial: Partial<LevelInfo>): LevelInfo {
   return {
@@ -16,6 +27,7 @@ function level(partial: Partial<LevelInfo>): LevelInfo {
     height: 0,
     frameRate: 0,
     videoCodec: undefined,
+    score: 0,
     ...partial,
   };
 }
@@ -147,5 +159,114 @@ describe("foreign ladders through the controller, without a steering answer", ()
     const decision = decide(renditions);
     expect(decision.applianceId).toBeNull();
     expect(decision.inputs.ladder).toEqual(["variant-0", "variant-1"]);
+  });
+});
+
+describe("one ladder, whichever engine reads it", () => {
+  it("gives a stream the same renditions and scores in hls.js and in shaka", () => {
+    const ladder = [
+      { bps: 400_000, w: 640, h: 360 },
+      { bps: 1_500_000, w: 1280, h: 720 },
+      { bps: 5_000_000, w: 1920, h: 1080 },
+    ];
+    const fromHls = renditionsFromLevels(
+      ladder.map((r) =>
+        level({
+          bitrate: r.bps,
+          width: r.w,
+          height: r.h,
+          frameRate: 25,
+          videoCodec: "avc1.64001f",
+        }),
+      ),
+    );
+    const fromShaka = renditionsFromVariants(
+      ladder.map((r, i) => ({
+        id: i,
+        bandwidth: r.bps + 128_000,
+        audio: { id: 9 },
+        video: {
+          id: i,
+          originalId: String(i),
+          codecs: "avc1.64001f",
+          width: r.w,
+          height: r.h,
+          frameRate: 25,
+          bandwidth: r.bps,
+        },
+      })),
+    );
+    const view = (list: Rendition[]) =>
+      [...list]
+        .sort((a, b) => a.averageBitrateBps - b.averageBitrateBps)
+        .map((r) => [r.height, r.averageBitrateBps, r.quality.score]);
+    expect(view(fromHls)).toEqual(view(fromShaka));
+    // The 1080p 5 Mbit/s rung scored 66.6 under one adapter and 80.0 under the other before.
+    expect(view(fromHls)[2]![2]).toBeCloseTo(estimateQualityScore(5e6, 1920, 1080, 25), 0);
+  });
+
+  it("keeps scores the manifest declares as measured, without re-ranking them", () => {
+    const renditions = renditionsFromLevels([
+      level({ bitrate: 300_000, width: 640, height: 360, score: 40 }),
+      level({ bitrate: 900_000, width: 1280, height: 720, score: 41 }),
+    ]);
+    expect(renditions.map((r) => r.quality.score)).toEqual([40, 41]);
+  });
+});
+
+describe("estimateQualityScore and codecOf", () => {
+  it("reads the codec family from the codec string", () => {
+    expect(codecOf("av01.0.08M.08")).toBe("av1");
+    expect(codecOf("avc1.64001f")).toBe("h264");
+    expect(codecOf("hvc1.1.6.L93.B0")).toBe("h264");
+    expect(codecOf(undefined)).toBe("h264");
+  });
+
+  it("scores strictly higher with bitrate within a resolution, and higher resolutions higher", () => {
+    const at = (bps: number, h: number) => estimateQualityScore(bps, (h * 16) / 9, h, 30);
+    expect(at(2_000_000, 720)).toBeGreaterThan(at(1_000_000, 720));
+    expect(at(8_000_000, 720)).toBeGreaterThan(at(6_000_000, 720));
+    expect(at(50_000_000, 1080)).toBeGreaterThan(at(50_000_000, 720));
+    for (const h of [180, 360, 720, 1080, 2160]) {
+      const score = at(1e9, h);
+      expect(score).toBeGreaterThan(0);
+      expect(score).toBeLessThanOrEqual(100);
+    }
+    expect(estimateQualityScore(0, 1280, 720, 30)).toBe(0);
+  });
+
+  it("gives AV1 more per bit and small pictures less", () => {
+    expect(estimateQualityScore(1e6, 1280, 720, 24, "av1")).toBeGreaterThan(
+      estimateQualityScore(1e6, 1280, 720, 24, "h264"),
+    );
+    expect(estimateQualityScore(8e6, 416, 234, 24, "h264")).toBeLessThan(50);
+  });
+});
+
+describe("declaredDashScores", () => {
+  const mpd = `<?xml version="1.0"?>
+<MPD><Period><AdaptationSet>
+  <Representation id="h264-360p-252k" bandwidth="417387">
+    <SupplementalProperty schemeIdUri="urn:streamlab:quality-score:2026" value="56.8"/>
+  </Representation>
+  <Representation bandwidth="9" id="bare" />
+  <Representation id="other" bandwidth="614683">
+    <SupplementalProperty value="99" schemeIdUri="urn:example:else"/>
+  </Representation>
+  <Representation id="h264-360p-424k"><SupplementalProperty value="73.6" schemeIdUri="urn:streamlab:quality-score:2026"/></Representation>
+</AdaptationSet></Period></MPD>`;
+
+  it("reads our encoder's score per Representation, attributes in any order", () => {
+    expect(declaredDashScores(mpd)).toEqual(
+      new Map([
+        ["h264-360p-252k", 56.8],
+        ["h264-360p-424k", 73.6],
+      ]),
+    );
+  });
+
+  it("finds nothing in an HLS playlist or a broken document", () => {
+    expect(declaredDashScores("#EXTM3U\n#EXT-X-VERSION:7\n").size).toBe(0);
+    expect(declaredDashScores("<MPD><Representation id=").size).toBe(0);
   });
 });

@@ -1,22 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Rendition } from "../../../abr/types.ts";
 import {
-  codecOf,
   describeFailure,
-  estimateQualityScore,
   type LevelInfo,
   levelIndexFor,
-  MIN_SCORE_STEP,
   matchLevels,
-  renditionsFromLevels,
-  rewriteUrl,
-  titleBaseOn,
-  usefulHeight,
+  variantsFromLevels,
 } from "./hlsjs-map.ts";
 
 const ORIGIN = "http://127.0.0.1:8080/titles/grain--86aa04f59e83/";
 const A = "http://127.0.0.1:9001/titles/grain--86aa04f59e83/";
-const B = "http://127.0.0.1:9002/titles/grain--86aa04f59e83/";
 
 function rendition(id: string, height: number, average: number, peak: number): Rendition {
   return {
@@ -43,27 +36,10 @@ function level(partial: Partial<LevelInfo>): LevelInfo {
     height: 720,
     frameRate: 0,
     videoCodec: undefined,
+    score: 0,
     ...partial,
   };
 }
-
-describe("rewriteUrl", () => {
-  it("moves a URL under the origin's title base onto the target appliance", () => {
-    expect(rewriteUrl(`${ORIGIN}video/h264-720p/seg_00001.m4s`, [ORIGIN], A)).toBe(
-      `${A}video/h264-720p/seg_00001.m4s`,
-    );
-  });
-  it("moves a URL already on another appliance too (segments resolve against their playlist)", () => {
-    expect(rewriteUrl(`${A}video/x/init.mp4`, [ORIGIN, A], B)).toBe(`${B}video/x/init.mp4`);
-  });
-  it("leaves an ours URL alone without a target, and says null for a foreign URL", () => {
-    expect(rewriteUrl(`${ORIGIN}master.m3u8`, [ORIGIN], null)).toBe(`${ORIGIN}master.m3u8`);
-    expect(rewriteUrl("https://cdn.example.com/a.ts", [ORIGIN], A)).toBeNull();
-  });
-  it("joins an appliance base and a title path", () => {
-    expect(titleBaseOn("http://127.0.0.1:9001/", "titles/grain--86aa04f59e83/")).toBe(A);
-  });
-});
 
 describe("matchLevels / levelIndexFor", () => {
   const catalog = [
@@ -97,68 +73,25 @@ describe("matchLevels / levelIndexFor", () => {
   });
 });
 
-describe("foreign streams", () => {
-  it("reads the codec from the level's video codec", () => {
-    expect(codecOf("av01.0.08M.08")).toBe("av1");
-    expect(codecOf("avc1.64001f")).toBe("h264");
-    expect(codecOf("hvc1.1.6.L93.B0")).toBe("h264");
-    expect(codecOf(undefined)).toBe("h264");
-  });
-
-  it("scores strictly higher with bitrate within a resolution, and higher resolutions higher", () => {
-    const at = (bps: number, h: number) => estimateQualityScore(bps, (h * 16) / 9, h, 30);
-    expect(at(2_000_000, 720)).toBeGreaterThan(at(1_000_000, 720));
-    expect(at(8_000_000, 720)).toBeGreaterThan(at(6_000_000, 720));
-    expect(at(50_000_000, 1080)).toBeGreaterThan(at(50_000_000, 720));
-    for (const h of [180, 360, 720, 1080, 2160]) {
-      const s = at(1e9, h);
-      expect(s).toBeGreaterThan(0);
-      expect(s).toBeLessThanOrEqual(100);
-    }
-    expect(estimateQualityScore(0, 1280, 720, 30)).toBe(0);
-  });
-
-  it("builds renditions from a CODECS-less TS ladder, rising with bitrate", () => {
-    const levels = [
-      level({ url: "https://cdn/3.m3u8", bitrate: 4_000_000, width: 1280, height: 720 }),
-      level({ url: "https://cdn/1.m3u8", bitrate: 800_000, width: 640, height: 360 }),
-      level({ url: "https://cdn/2.m3u8", bitrate: 1_400_000, width: 1280, height: 720 }),
-      level({ url: "https://cdn/0.m3u8", bitrate: 300_000, averageBitrate: 250_000 }),
-    ];
-    const renditions = renditionsFromLevels(levels);
-    expect(renditions.map((r) => r.id)).toEqual(["level-0", "level-1", "level-2", "level-3"]);
-    const first = renditions[0]!;
-    expect(first.codec).toBe("h264");
-    expect(first.peakBitrateBps).toBe(4_000_000);
-    expect(renditions[3]!.averageBitrateBps).toBe(250_000);
-    expect(renditions[3]!.peakBitrateBps).toBe(300_000);
-    const sorted = [...renditions].sort((a, b) => a.averageBitrateBps - b.averageBitrateBps);
-    for (let i = 1; i < sorted.length; i++) {
-      expect(sorted[i]!.quality.score - sorted[i - 1]!.quality.score).toBeGreaterThanOrEqual(
-        MIN_SCORE_STEP - 0.1,
-      );
-    }
-    for (const r of renditions) expect(r.quality.score).toBeLessThanOrEqual(100);
-  });
-
-  it("keeps a long ladder inside 0-100", () => {
-    const levels = Array.from({ length: 60 }, (_, i) =>
-      level({ bitrate: 100_000 * (i + 1), width: 320, height: 180 }),
-    );
-    const scores = renditionsFromLevels(levels).map((r) => r.quality.score);
-    expect(Math.max(...scores)).toBeLessThanOrEqual(100);
-    expect(scores).toEqual([...scores].sort((a, b) => a - b));
-  });
-});
-
-describe("usefulHeight", () => {
-  it("is the picture height in device pixels, letterboxed to the aspect", () => {
-    expect(usefulHeight(1280, 720, 1, 16 / 9)).toBe(735);
-    expect(usefulHeight(1280, 1000, 2, 16 / 9)).toBe(1469);
-    expect(usefulHeight(640, 360, 1, null)).toBe(368);
-  });
-  it("is null before layout", () => {
-    expect(usefulHeight(0, 0, 1, 16 / 9)).toBeNull();
+describe("variantsFromLevels", () => {
+  it("describes each level for the shared mapping, keeping a declared SCORE", () => {
+    const variants = variantsFromLevels([
+      level({ url: "http://c/a.m3u8", bitrate: 800_000, averageBitrate: 700_000, score: 61.5 }),
+      level({ url: "http://c/b.m3u8", videoCodec: "avc1.64001f" }),
+    ]);
+    expect(variants[0]).toMatchObject({
+      id: "level-0",
+      playlist: "http://c/a.m3u8",
+      peakBitrateBps: 800_000,
+      averageBitrateBps: 700_000,
+      declaredScore: 61.5,
+      codecs: undefined,
+    });
+    expect(variants[1]).toMatchObject({
+      id: "level-1",
+      declaredScore: null,
+      codecs: "avc1.64001f",
+    });
   });
 });
 

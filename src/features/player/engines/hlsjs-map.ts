@@ -1,10 +1,11 @@
 /**
- * Pure mapping logic for the hls.js adapter: URL routing, level <-> rendition mapping, buffer
- * ahead of the playhead, quality estimates for foreign streams, readable error messages. No
- * hls.js, no DOM: the adapter passes plain values in, so all of it runs under vitest.
+ * Pure mapping logic for the hls.js adapter: level <-> rendition mapping, levels as foreign
+ * variants, readable error messages. No hls.js, no DOM: the adapter passes plain values in, so
+ * all of it runs under vitest. What both adapters need is in `engine-session.ts` and
+ * `foreign-ladder.ts`.
  */
-import type { Rendition, VideoCodec } from "../../../abr/types.ts";
-import { rankScoresByBitrate } from "./foreign-ladder.ts";
+import type { Rendition } from "../../../abr/types.ts";
+import type { ForeignVariant } from "./foreign-ladder.ts";
 
 /** The parts of an hls.js `Level` the mapping needs. */
 export interface LevelInfo {
@@ -21,27 +22,8 @@ export interface LevelInfo {
   frameRate: number;
   /** e.g. `avc1.64001f`; undefined when CODECS is absent (common in MPEG-TS streams). */
   videoCodec: string | undefined;
-}
-
-/**
- * Where a request goes. A URL under any known title base (the origin's, or an appliance's the
- * player used before: a media playlist loaded from an appliance resolves its segments there)
- * moves to `targetBase` + the same rest; any other URL is left alone (null: not ours).
- */
-export function rewriteUrl(
-  url: string,
-  knownTitleBases: readonly string[],
-  targetTitleBase: string | null,
-): string | null {
-  const base = knownTitleBases.find((b) => url.startsWith(b));
-  if (base === undefined) return null;
-  if (targetTitleBase === null) return url;
-  return targetTitleBase + url.slice(base.length);
-}
-
-/** An appliance's base URL joined with the title path (both end in "/"). */
-export function titleBaseOn(applianceBaseUrl: string, titlePath: string): string {
-  return applianceBaseUrl + titlePath.replace(/^\/+/, "");
+  /** SCORE, or 0 when the playlist declares none. */
+  score: number;
 }
 
 function pathOf(url: string): string {
@@ -118,114 +100,22 @@ export function levelIndexFor(
   return best >= 0 ? best : lowest;
 }
 
-export function codecOf(videoCodec: string | undefined): VideoCodec {
-  return videoCodec?.toLowerCase().startsWith("av01") ? "av1" : "h264";
-}
-
-/** Frame rate assumed when a playlist gives none. */
-const DEFAULT_FPS = 30;
-/** Bits per pixel at which the picture gets 1 − 1/e (63%) of its resolution's ceiling. */
-const BPP_KNEE = 0.05;
-/** AV1 needs about 30% fewer bits than H.264 for the same picture. */
-const AV1_BIT_GAIN = 1 / 0.7;
-const SMALLEST_PIXELS = 320 * 180;
-const LARGEST_PIXELS = 3840 * 2160;
-
 /**
- * Quality score (0-100) estimated for a variant nobody measured:
- *
- *   ceiling = 40 + 60 × log(pixels / 320×180) / log(3840×2160 / 320×180), clamped to 20..100
- *   bpp     = bitrate / (width × height × fps)   (× 1/0.7 for AV1)
- *   score   = ceiling × (1 − e^(−bpp / 0.05))
- *
- * The ceiling rises with resolution (180p 40, 360p 57, 720p 73, 1080p 83, 2160p 100); bits per
- * pixel fill it with diminishing returns, so the score is strictly increasing in bitrate within
- * a resolution. Without a resolution (audio-only or unknown) it scores bitrate alone against a
- * 720p ceiling at 1280×720×30.
+ * hls.js's levels as the shared foreign-ladder mapping sees them (`level-<index>`): a score
+ * the playlist declares (`SCORE`, our encoder writes it) is a measurement and kept.
  */
-export function estimateQualityScore(
-  bitrateBps: number,
-  width: number,
-  height: number,
-  frameRate: number,
-  codec: VideoCodec = "h264",
-): number {
-  const known = width > 0 && height > 0;
-  const pixels = known ? width * height : 1280 * 720;
-  const fps = frameRate > 0 ? frameRate : DEFAULT_FPS;
-  const span = Math.log(LARGEST_PIXELS / SMALLEST_PIXELS);
-  const ceiling = Math.min(
-    100,
-    Math.max(20, 40 + (60 * Math.log(pixels / SMALLEST_PIXELS)) / span),
-  );
-  const bpp = (bitrateBps / (pixels * fps)) * (codec === "av1" ? AV1_BIT_GAIN : 1);
-  return ceiling * (1 - Math.exp(-Math.max(0, bpp) / BPP_KNEE));
-}
-
-export { MIN_SCORE_STEP } from "./foreign-ladder.ts";
-
-/**
- * The codec a level without CODECS is taken to be: the one codec the stream declares
- * elsewhere, else H.264. So an undeclared level joins its ladder rather than being dropped
- * by the core's codec choice (which keeps one codec), and hls.js finds out the real codec from
- * the segments anyway.
- */
-function undeclaredCodec(levels: readonly LevelInfo[]): VideoCodec {
-  const declared = new Set(
-    levels.filter((l) => l.videoCodec !== undefined).map((l) => codecOf(l.videoCodec)),
-  );
-  return declared.size === 1 && declared.has("av1") ? "av1" : "h264";
-}
-
-/**
- * `Rendition`s for a stream outside our catalog, one per level (id `level-<index>`), with
- * estimated scores ranked by bitrate within a codec (`rankScoresByBitrate`): the stream's
- * author ordered its ladder, and a crude estimate must not make the core prune a rung as
- * "more bits, no better picture". A level without BANDWIDTH (a media playlist opened
- * directly) gets 1 bit/s: a ladder of one, played as is.
- * `quality.metric` is "vmaf" only because the schema has no "estimate"; `value` = the score.
- */
-export function renditionsFromLevels(levels: readonly LevelInfo[]): Rendition[] {
-  const fallback = undeclaredCodec(levels);
-  const renditions: Rendition[] = levels.map((level, index) => {
-    const codec = level.videoCodec === undefined ? fallback : codecOf(level.videoCodec);
-    const average = level.averageBitrate || level.bitrate;
-    const score = estimateQualityScore(average, level.width, level.height, level.frameRate, codec);
-    return {
-      id: `level-${index}`,
-      codec,
-      codecs: level.videoCodec ?? (codec === "av1" ? "av01" : "avc1"),
-      width: Math.max(1, level.width),
-      height: Math.max(1, level.height),
-      frameRate: level.frameRate > 0 ? level.frameRate : DEFAULT_FPS,
-      averageBitrateBps: Math.max(1, Math.round(average)),
-      peakBitrateBps: Math.max(1, Math.round(level.bitrate || average)),
-      targetBitrateBps: Math.max(1, Math.round(average)),
-      quality: { metric: "vmaf", value: score, score },
-      playlist: level.url,
-    };
-  });
-  return rankScoresByBitrate(renditions);
-}
-
-/** Screen pixels above the picture's height still count (2%): rounding, not a smaller screen. */
-const HEIGHT_SLACK = 1.02;
-
-/**
- * Tallest useful rendition height for a video element of `clientWidth` × `clientHeight` CSS
- * pixels: the height of the picture it shows (letterboxed to `aspect` = width / height) in
- * device pixels. Null (no cap) before layout, when the element has no size.
- */
-export function usefulHeight(
-  clientWidth: number,
-  clientHeight: number,
-  devicePixelRatio: number,
-  aspect: number | null,
-): number | null {
-  if (clientWidth <= 0 || clientHeight <= 0) return null;
-  const pictureHeight =
-    aspect && aspect > 0 ? Math.min(clientHeight, clientWidth / aspect) : clientHeight;
-  return Math.ceil(pictureHeight * Math.max(1, devicePixelRatio || 1) * HEIGHT_SLACK);
+export function variantsFromLevels(levels: readonly LevelInfo[]): ForeignVariant[] {
+  return levels.map((level, index) => ({
+    id: `level-${index}`,
+    playlist: level.url,
+    peakBitrateBps: level.bitrate,
+    averageBitrateBps: level.averageBitrate,
+    width: level.width,
+    height: level.height,
+    frameRate: level.frameRate,
+    codecs: level.videoCodec,
+    declaredScore: level.score > 0 ? level.score : null,
+  }));
 }
 
 /** What failed, as the error screen says it. */

@@ -1,12 +1,10 @@
 /**
- * The hls.js adapter. With our ABR, hls.js asks our controller (through a stand-in for its
- * `abrController`) which level to load before each fragment, and a wrapping loader sends every
- * request of the title to the appliance of the latest decision, measures the fragments, feeds
- * the controller and applies its abandonments. With the engine's ABR, hls.js decides alone;
- * requests are still routed and measured. hls.js itself loads only inside `load`.
- *
- * Pure logic (URL rewriting, level mapping, buffer, quality estimates, messages) lives in
- * `hlsjs-map.ts`.
+ * The hls.js adapter: a thin shim over hls.js's own hooks. With our ABR, a stand-in for its
+ * `abrController` answers which level to load with our controller's decisions; a wrapping
+ * loader sends every request of the title where the shared session routes it, measures it and
+ * applies abandonments. With the engine's ABR, hls.js decides alone; requests are still routed
+ * and measured. What both adapters do lives in `engine-session.ts`; level mapping and messages
+ * in `hlsjs-map.ts`. hls.js itself loads only inside `load`.
  */
 import type {
   ErrorData,
@@ -24,33 +22,20 @@ import type {
   LoadPolicy,
   RetryConfig,
 } from "hls.js";
-import { ORIGIN_ID } from "../../../abr/appliances.ts";
-import type { Decision, DecisionContext, Rendition } from "../../../abr/types.ts";
+import type { Decision } from "../../../abr/types.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
-import type {
-  AdapterOptions,
-  EngineAdapter,
-  PlaybackSource,
-  SegmentStats,
-  TrackInfo,
-} from "./engine.ts";
+import type { AdapterOptions, EngineAdapter, TrackInfo } from "./engine.ts";
+import { EngineSession, type RoutedRequest } from "./engine-session.ts";
 import {
   describeFailure,
   type LevelInfo,
   levelIndexFor,
   matchLevels,
-  renditionsFromLevels,
-  rewriteUrl,
-  titleBaseOn,
-  usefulHeight,
+  variantsFromLevels,
 } from "./hlsjs-map.ts";
-import { withSession } from "./url.ts";
 
 type HlsModule = typeof import("hls.js");
 
-/** Segment duration assumed before any media playlist is loaded: our catalog's, else HLS's usual. */
-const CATALOG_SEGMENT_SEC = 2;
-const FOREIGN_SEGMENT_SEC = 6;
 /** How often a fragment download in flight is checked (hls.js's own abandon check: 100 ms). */
 const PROGRESS_POLL_MS = 100;
 /**
@@ -61,6 +46,8 @@ const PROGRESS_POLL_MS = 100;
 const DECISION_MAX_AGE_SEGMENTS = 2;
 /** First retry delay: a retry goes to another appliance, so waiting 1 s (hls.js) only drains. */
 const RETRY_DELAY_MS = 250;
+/** A nudge past a frozen playhead: hls.js's gap controller steps 0.1 s. */
+const NUDGE_SEC = 0.1;
 
 function levelInfo(level: Level): LevelInfo {
   return {
@@ -71,48 +58,42 @@ function levelInfo(level: Level): LevelInfo {
     height: level.height,
     frameRate: level.frameRate,
     videoCodec: level.videoCodec,
+    score: level.score,
   };
 }
 
-/** What the loader remembers about one request it routed. */
-interface Route {
-  url: string;
-  /** The appliance the request went to; null when it was not routed (not ours, or no decision). */
-  applianceId: string | null;
-}
+/** The key a segment is known by across levels: its start time (aligned in any ABR ladder). */
+const segmentKeyOf = (frag: Fragment): string => frag.start.toFixed(1);
 
 export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
-  const { controller, reporter } = options;
+  const { controller, reporter, media } = options;
   const ours = options.abr === "ours";
-  const sessionId = crypto.randomUUID();
   const now = () => performance.now();
 
   let mod: HlsModule | null = null;
   let hls: Hls | null = null;
   let video: HTMLVideoElement | null = null;
-  let source: PlaybackSource | null = null;
+  let session: EngineSession | null = null;
   let destroyed = false;
   let rejectLoad: ((error: Error) => void) | null = null;
+  let capToPlayerSize = options.capToPlayerSize;
+  /** The manifest the page already fetched, served once to hls.js's first request. */
+  let prefetched = options.manifest ?? null;
 
-  /** The renditions in the core's terms, and which one each hls.js level is. */
-  let renditions: Rendition[] = [];
+  /** Which rendition each hls.js level is. */
   const renditionOfLevel = new Map<Level, string>();
-  let manualId: string | null = null;
+  /** Which appliance served each fragment (a decode error there is that appliance's). */
+  const applianceOfFragment = new WeakMap<Fragment, string | null>();
+  let lastByteAtMs: number | null = null;
 
-  /** The latest decision (routing follows it), whether a fragment has used it yet, and when. */
-  let latest: Decision | null = null;
-  /** When `latest` was adopted, on our clock (the controller's clock is injected). */
-  let latestAtMs = 0;
-  let pending = false;
-  /** Appliances that failed since `latest` was made: routing must not follow it there again. */
-  const failedSinceDecision = new Set<string>();
+  /** The latest decision hls.js has not consumed yet, and when it was made. */
+  let pending: Decision | null = null;
+  let pendingAtMs = 0;
   /** A level hls.js forced (error recovery), honoured for one fragment. */
   let forcedLevel = -1;
-  /** Every title base requests have used (origin, appliances): all are rewritten alike. */
-  const knownTitleBases = new Set<string>();
   let mediaRecoveryTried = false;
 
-  // --- decisions -------------------------------------------------------------------------
+  // --- levels --------------------------------------------------------------------------
 
   /** The level list last mapped (hls.js replaces the array when levels change). */
   let mappedLevels: Level[] | null = null;
@@ -123,76 +104,54 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
    */
   const ensureMapped = (): void => {
     const levels = hls?.levels;
-    if (!levels || levels.length === 0 || levels === mappedLevels) return;
-    mapLevels(levels, mappedLevels === null);
+    if (!session || !levels || levels.length === 0 || levels === mappedLevels) return;
     mappedLevels = levels;
+    const infos = levels.map(levelInfo);
+    const catalog = options.abr === "ours" || !session.foreign;
+    if (!session.foreign && catalog) {
+      const ids = matchLevels(infos, session.ladder());
+      levels.forEach((level, i) => {
+        const id = ids[i];
+        if (id) renditionOfLevel.set(level, id);
+      });
+      // hls.js drops variants a browser cannot play: the core must not pick them.
+      session.offeredCatalogRenditions(new Set(ids.filter((id): id is string => id !== null)));
+      return;
+    }
+    const variants = variantsFromLevels(infos);
+    levels.forEach((level, i) => {
+      renditionOfLevel.set(level, variants[i]!.id);
+    });
+    session.foreignVariants(variants);
   };
 
-  const levelRenditionIds = (): (string | null)[] => {
+  const levelOf = (renditionId: string): number => {
     ensureMapped();
-    return (hls?.levels ?? []).map((level) => renditionOfLevel.get(level) ?? null);
+    const ids = (hls?.levels ?? []).map((level) => renditionOfLevel.get(level) ?? null);
+    return levelIndexFor(renditionId, ids, session?.ladder() ?? []);
   };
 
-  const levelOf = (renditionId: string): number =>
-    levelIndexFor(renditionId, levelRenditionIds(), renditions);
+  const segmentDurationSec = (): number =>
+    hls?.latestLevelDetails?.targetduration || session?.segmentDurationSec || 2;
 
-  const segmentDurationSec = (): number => {
-    const details = hls?.latestLevelDetails;
-    if (details?.targetduration) return details.targetduration;
-    return source?.renditions ? CATALOG_SEGMENT_SEC : FOREIGN_SEGMENT_SEC;
-  };
-
-  const bufferSec = (): number =>
-    video ? bufferAheadSec(rangesOf(video.buffered), video.currentTime) : 0;
-
-  const decisionContext = (): DecisionContext => {
-    const top = [...renditions].sort((a, b) => b.height - a.height)[0];
-    return {
-      bufferSec: bufferSec(),
-      playbackRate: video?.playbackRate || 1,
-      segmentDurationSec: segmentDurationSec(),
-      manualRenditionId: manualId,
-      maxHeight: video
-        ? usefulHeight(
-            video.clientWidth,
-            video.clientHeight,
-            window.devicePixelRatio,
-            top ? top.width / top.height : null,
-          )
-        : null,
-    };
-  };
-
-  const adopt = (decision: Decision): void => {
-    latest = decision;
-    latestAtMs = now();
-    pending = true;
-    failedSinceDecision.clear();
-    reporter.decision(decision);
-  };
+  // --- decisions -----------------------------------------------------------------------
 
   const decideNow = (): Decision | null => {
     ensureMapped();
-    if (renditions.length === 0) return null;
-    try {
-      adopt(controller.decide(decisionContext()));
-      return latest;
-    } catch (error) {
-      reporter.warning(`ABR could not decide: ${(error as Error).message}`);
-      return null;
-    }
+    const s = session;
+    if (!s) return null;
+    s.setSegmentDuration(segmentDurationSec());
+    pending = s.decide();
+    pendingAtMs = now();
+    return pending;
   };
-
-  const latestIsUsable = (): boolean =>
-    latest !== null &&
-    !(latest.applianceId !== null && failedSinceDecision.has(latest.applianceId));
 
   /** The level hls.js should load next: the pending decision's, or a fresh one. */
   const nextLevel = (): number => {
     if (forcedLevel >= 0) return forcedLevel;
     const maxAgeMs = DECISION_MAX_AGE_SEGMENTS * segmentDurationSec() * 1000;
-    const fresh = pending && latestIsUsable() && now() - latestAtMs < maxAgeMs;
-    const decision = fresh ? latest : decideNow();
+    const usable = pending !== null && pending === session?.latest();
+    const decision = usable && now() - pendingAtMs < maxAgeMs ? pending : decideNow();
     if (decision) {
       const index = levelOf(decision.renditionId);
       if (index >= 0) return index;
@@ -200,48 +159,14 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     return Math.max(0, hls?.loadLevel ?? 0);
   };
 
-  // --- routing -------------------------------------------------------------------------
-
-  /** Where requests go now: our latest decision's appliance; with the engine's ABR, the
-   * controller's appliance choice alone (the engine picks renditions, we still route). */
-  const routingDecision = (): Pick<Decision, "applianceId" | "applianceBaseUrl"> | null => {
-    if (!ours) return controller.routeAppliance();
-    if (!latestIsUsable()) decideNow();
-    return latest;
-  };
-
-  const route = (url: string): Route => {
-    const { originTitleBase, titlePath } = source ?? { originTitleBase: null, titlePath: null };
-    if (originTitleBase === null || titlePath === null) return { url, applianceId: null };
-    knownTitleBases.add(originTitleBase);
-    const decision = routingDecision();
-    const target =
-      decision?.applianceBaseUrl != null ? titleBaseOn(decision.applianceBaseUrl, titlePath) : null;
-    if (target !== null) knownTitleBases.add(target);
-    const rewritten = rewriteUrl(url, [...knownTitleBases], target);
-    if (rewritten === null) return { url, applianceId: null };
-    return {
-      url: rewritten,
-      applianceId: target === null ? null : (decision?.applianceId ?? null),
-    };
-  };
-
-  const applianceFailed = (
-    applianceId: string,
-    kind: "http" | "timeout" | "network",
-    status?: number,
-  ) => {
-    controller.onSegmentError({ applianceId, kind, ...(status ? { status } : {}) });
-    failedSinceDecision.add(applianceId);
-  };
-
   /** Give up the fragment in flight for `switchTo`, as hls.js's own `_abandonRulesCheck` does. */
   const abandon = (frag: Fragment, stats: LoaderStats, switchTo: string): void => {
     const h = hls;
     const m = mod;
     if (!h || !m) return;
-    const decision = controller.decisions().at(-1);
-    if (decision?.kind === "abandon") adopt(decision);
+    // The session adopted the abandonment as the latest decision: the reload follows it.
+    pending = session?.latest() ?? null;
+    pendingAtMs = now();
     const index = levelOf(switchTo);
     if (index < 0) return;
     // Sets the level playlist loading and echoes to our `nextAutoLevel` setter (same level).
@@ -251,11 +176,40 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     h.trigger(m.Events.FRAG_LOAD_EMERGENCY_ABORTED, { frag, part: null, stats });
   };
 
+  // --- the loader ----------------------------------------------------------------------
+
+  /** The fragment of a request when it is a main (video) media segment, not an init segment. */
+  const mainMediaFragment = (context: LoaderContext): Fragment | null => {
+    if (!mod || context.type !== mod.LoaderContextType.MEDIA_FRAGMENT) return null;
+    const frag = (context as LoaderContext & { frag?: Fragment }).frag;
+    if (!frag || frag.sn === "initSegment" || frag.type !== mod.PlaylistLevelType.MAIN) return null;
+    return frag;
+  };
+
+  /** Serve the manifest the page already has, once, as if loaded (no second fetch). */
+  const servePrefetched = (
+    context: LoaderContext,
+    callbacks: LoaderCallbacks<LoaderContext>,
+  ): LoaderStats | null => {
+    const m = mod;
+    const manifest = prefetched;
+    if (!m || manifest === null || context.type !== "manifest") return null;
+    prefetched = null;
+    const stats = new m.LoadStats();
+    const at = now();
+    stats.loading = { start: at, first: at, end: at };
+    stats.loaded = stats.total = manifest.text.length;
+    const response = { url: manifest.url, data: manifest.text };
+    queueMicrotask(() => callbacks.onSuccess(response, stats, context, null));
+    return stats;
+  };
+
   /** hls.js's default loader, wrapped: routes, tags and measures every request. */
   const routingLoader = (Base: HlsConfig["loader"]): HlsConfig["loader"] =>
     class RoutingLoader implements Loader<LoaderContext> {
       private readonly inner: Loader<LoaderContext>;
       private poll: ReturnType<typeof setInterval> | undefined;
+      private servedStats: LoaderStats | null = null;
 
       constructor(config: HlsConfig) {
         this.inner = new Base(config);
@@ -266,7 +220,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       }
 
       get stats(): LoaderStats {
-        return this.inner.stats;
+        return this.servedStats ?? this.inner.stats;
       }
 
       getCacheAge(): number | null {
@@ -292,91 +246,105 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         config: LoaderConfiguration,
         callbacks: LoaderCallbacks<LoaderContext>,
       ): void {
-        const routed = route(context.url);
-        // The session rides in the query, not a header (a header costs a CORS preflight per
-        // segment URL, inflating every time to first byte), and only to our own network.
-        context.url = routed.applianceId !== null ? withSession(routed.url, sessionId) : routed.url;
+        this.servedStats = servePrefetched(context, callbacks);
+        if (this.servedStats) return;
+        const routed: RoutedRequest = session?.route(context.url) ?? {
+          url: context.url,
+          applianceId: null,
+        };
+        context.url = routed.url;
         const frag = mainMediaFragment(context);
         if (frag) {
           // This fragment uses the decision; the next one gets a new decision.
-          pending = false;
+          pending = null;
           forcedLevel = -1;
+          applianceOfFragment.set(frag, routed.applianceId);
         }
-        const applianceId = routed.applianceId;
-        const measuredId = applianceId ?? ORIGIN_ID;
         const fragLevel = frag ? hls?.levels[frag.level] : undefined;
         const renditionId = fragLevel ? (renditionOfLevel.get(fragLevel) ?? null) : null;
+        const key = frag ? segmentKeyOf(frag) : null;
+        const ended = () => {
+          this.stopPolling();
+          if (key !== null) session?.downloadEnded(key);
+        };
 
         const wrapped: LoaderCallbacks<LoaderContext> = {
           ...callbacks,
           onSuccess: (response, stats, ctx, details) => {
-            this.stopPolling();
+            ended();
             if (frag && renditionId !== null) {
+              lastByteAtMs = now();
               const ttfbMs = Math.max(0, stats.loading.first - stats.loading.start);
-              const durationMs = Math.max(ttfbMs, stats.loading.end - stats.loading.start);
-              const sizeBytes = stats.loaded || stats.total;
-              controller.onSegmentLoaded({
-                applianceId: measuredId,
+              session?.segmentLoaded({
                 renditionId,
-                sizeBytes,
-                ttfbMs,
-                durationMs,
-                ...(frag.duration > 0 ? { mediaDurationSec: frag.duration } : {}),
-              });
-              const segment: SegmentStats = {
-                renditionId,
-                applianceId,
+                applianceId: routed.applianceId,
                 url: routed.url,
-                sizeBytes,
+                sizeBytes: stats.loaded || stats.total,
                 ttfbMs,
-                durationMs,
-              };
-              reporter.segmentLoaded(segment);
+                durationMs: Math.max(ttfbMs, stats.loading.end - stats.loading.start),
+                ...(frag.duration > 0 ? { mediaSec: frag.duration } : {}),
+              });
             }
             callbacks.onSuccess(response, stats, ctx, details);
           },
           onError: (error, ctx, details, stats) => {
-            this.stopPolling();
-            if (applianceId !== null) {
-              applianceFailed(applianceId, error.code === 0 ? "network" : "http", error.code);
-            }
+            ended();
+            const kind = error.code === 0 ? "network" : "http";
+            session?.requestFailed(routed.applianceId, { kind, status: error.code }, routed.url);
             callbacks.onError(error, ctx, details, stats);
           },
           onTimeout: (stats, ctx, details) => {
-            this.stopPolling();
-            if (applianceId !== null) applianceFailed(applianceId, "timeout");
+            ended();
+            session?.requestFailed(routed.applianceId, { kind: "timeout" }, routed.url);
             callbacks.onTimeout(stats, ctx, details);
           },
           onAbort: (stats, ctx, details) => {
-            this.stopPolling();
+            ended();
             callbacks.onAbort?.(stats, ctx, details);
           },
         };
 
         this.inner.load(context, config, wrapped);
-
         // The XHR loader calls onProgress only at the end: poll its stats, as hls.js does.
-        if (ours && frag && renditionId !== null) {
+        if (frag && renditionId !== null && key !== null) {
           this.poll = setInterval(() => {
-            const stats = this.inner.stats;
-            if (stats.aborted || stats.loading.start <= 0) return;
-            const verdict = controller.onProgress({
-              applianceId: measuredId,
-              renditionId,
-              loadedBytes: stats.loaded,
-              totalBytes: stats.total > 0 ? stats.total : null,
-              elapsedMs: now() - stats.loading.start,
-              firstByteMs:
-                stats.loading.first > 0 ? stats.loading.first - stats.loading.start : null,
-              bufferSec: bufferSec(),
-              playbackRate: video?.playbackRate || 1,
-              segmentDurationSec: frag.duration || segmentDurationSec(),
-            });
-            if (verdict.abandon) {
-              this.stopPolling();
-              abandon(frag, stats, verdict.switchTo);
-            }
+            this.check(frag, renditionId, key, routed, context, wrapped);
           }, PROGRESS_POLL_MS);
+        }
+      }
+
+      /** One look at the fragment in flight: progress, abandonment, a stalled download. */
+      private check(
+        frag: Fragment,
+        renditionId: string,
+        key: string,
+        routed: RoutedRequest,
+        context: LoaderContext,
+        callbacks: LoaderCallbacks<LoaderContext>,
+      ): void {
+        const stats = this.inner.stats;
+        if (stats.aborted || stats.loading.start <= 0 || !session) return;
+        if (stats.loaded > 0) lastByteAtMs = Math.max(lastByteAtMs ?? 0, stats.loading.first);
+        const verdict = session.progress({
+          renditionId,
+          applianceId: routed.applianceId,
+          segmentKey: key,
+          loadedBytes: stats.loaded,
+          totalBytes: stats.total > 0 ? stats.total : null,
+          elapsedMs: now() - stats.loading.start,
+          firstByteMs: stats.loading.first > 0 ? stats.loading.first - stats.loading.start : null,
+          ...(frag.duration > 0 ? { mediaSec: frag.duration } : {}),
+        });
+        if (verdict.abandon) {
+          this.stopPolling();
+          abandon(frag, stats, verdict.switchTo);
+        } else if ("stalled" in verdict) {
+          // The appliance stopped sending without closing: a timeout for hls.js, which retries
+          // (through this loader, so elsewhere: the session boxed the appliance).
+          this.stopPolling();
+          this.inner.abort();
+          session.requestFailed(routed.applianceId, { kind: "stalled" }, routed.url);
+          callbacks.onTimeout(stats, context, null);
         }
       }
 
@@ -385,14 +353,6 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         this.poll = undefined;
       }
     };
-
-  /** The fragment of a request when it is a main (video) media segment, not an init segment. */
-  const mainMediaFragment = (context: LoaderContext): Fragment | null => {
-    if (!mod || context.type !== mod.LoaderContextType.MEDIA_FRAGMENT) return null;
-    const frag = (context as LoaderContext & { frag?: Fragment }).frag;
-    if (!frag || frag.sn === "initSegment" || frag.type !== mod.PlaylistLevelType.MAIN) return null;
-    return frag;
-  };
 
   // --- our ABR, in hls.js's abrController slot -----------------------------------------
 
@@ -404,8 +364,9 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
   class OurAbr {
     /** hls.js's estimator type has private fields, so an object can only be cast to it. */
     readonly bwEstimator = {
-      getEstimate: () => controller.estimateBitsPerSecond(latest?.applianceId ?? undefined),
-      getEstimateTTFB: () => latest?.inputs.ttfbMs ?? 100,
+      getEstimate: () =>
+        controller.estimateBitsPerSecond(session?.latest()?.applianceId ?? undefined),
+      getEstimateTTFB: () => session?.latest()?.inputs.ttfbMs ?? 100,
       canEstimate: () => true,
       get defaultEstimate() {
         return hls?.config.abrEwmaDefaultEstimate ?? 1e6;
@@ -435,6 +396,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
 
     /** hls.js echoes the level it got from us; anything else (error recovery) is forced once. */
     set nextAutoLevel(level: number) {
+      const latest = session?.latest();
       const decided = latest ? levelOf(latest.renditionId) : -1;
       forcedLevel = level === decided ? -1 : level;
     }
@@ -447,47 +409,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     destroy(): void {}
   }
 
-  // --- renditions and tracks ---------------------------------------------------------
-
-  function mapLevels(levels: Level[], initial: boolean): void {
-    if (!source) return;
-    const infos = levels.map(levelInfo);
-    if (source.renditions) {
-      const ids = matchLevels(infos, source.renditions);
-      levels.forEach((level, i) => {
-        const id = ids[i];
-        if (id) renditionOfLevel.set(level, id);
-      });
-      const present = new Set(ids);
-      const playable = source.renditions.filter((r) => present.has(r.id));
-      if (initial && ours && playable.length > 0 && playable.length < source.renditions.length) {
-        // hls.js dropped variants (e.g. a codec MSE cannot play): the core must not pick them.
-        controller.setRenditions(playable);
-      }
-      renditions = playable.length > 0 ? playable : [...source.renditions];
-    } else {
-      // A stream outside our catalog: renditions are hls.js's levels, by position.
-      levels.forEach((level, i) => {
-        renditionOfLevel.set(level, `level-${i}`);
-      });
-      // New Level objects for the same ladder (a content-steering pathway switch) keep the
-      // renditions and the controller's state; a different ladder starts over.
-      if (!initial && levels.length === renditions.length) return;
-      renditions = renditionsFromLevels(infos);
-      controller.setRenditions(renditions);
-      reporter.renditions?.(renditions);
-    }
-  }
-
-  const tracks = (list: readonly { name: string; lang?: string }[], active: number): TrackInfo[] =>
-    list.map((track, i) => ({
-      id: String(i),
-      language: track.lang ?? "",
-      name: track.name,
-      active: i === active,
-    }));
-
-  // --- errors -----------------------------------------------------------------------
+  // --- errors -------------------------------------------------------------------------
 
   const failureMessage = (data: ErrorData): string =>
     describeFailure({
@@ -496,13 +418,17 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       url: data.url ?? data.context?.url ?? data.frag?.url ?? null,
       status: data.response?.code ?? null,
       reason: data.reason ?? data.error?.message ?? null,
-      foreign: source !== null && source.renditions === null,
+      foreign: session?.foreign ?? false,
     });
 
   const onError = (data: ErrorData, parsed: boolean): void => {
     const m = mod;
     const h = hls;
     if (!m || !h) return;
+    if (data.type === m.ErrorTypes.MEDIA_ERROR && data.frag) {
+      // What an appliance served could not be parsed or appended: its penalty box.
+      session?.mediaFailed(applianceOfFragment.get(data.frag) ?? null, data.details);
+    }
     if (!data.fatal) {
       if (data.type === m.ErrorTypes.NETWORK_ERROR) {
         reporter.warning(`${failureMessage(data)} hls.js retries.`);
@@ -520,6 +446,14 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     else reporter.fatal(message);
   };
 
+  const tracks = (list: readonly { name: string; lang?: string }[], active: number): TrackInfo[] =>
+    list.map((track, i) => ({
+      id: String(i),
+      language: track.lang ?? "",
+      name: track.name,
+      active: i === active,
+    }));
+
   // --- the adapter --------------------------------------------------------------------
 
   return {
@@ -528,15 +462,24 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     async load(element, playback) {
       const m = await import("hls.js");
       if (destroyed) throw new Error("the player was closed while hls.js loaded");
-      const Hls = m.default;
-      if (!Hls.isSupported()) {
+      const HlsClass = m.default;
+      if (!HlsClass.isSupported()) {
         throw new Error("This browser has no Media Source Extensions: it cannot play HLS here.");
       }
       mod = m;
       video = element;
-      source = playback;
+      session = new EngineSession({
+        controller,
+        reporter,
+        source: playback,
+        media,
+        ours,
+        sessionId: crypto.randomUUID(),
+        capToPlayerSize,
+        now,
+      });
 
-      const defaults = Hls.DefaultConfig;
+      const defaults = HlsClass.DefaultConfig;
       // On our network a failed request is retried elsewhere, so every failure is worth a
       // retry (hls.js does not retry status 0 or 4xx: it assumes one server).
       const retryAnywhere = (policy: LoadPolicy): LoadPolicy => {
@@ -553,7 +496,8 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
 
       const config: Partial<HlsConfig> = {
         loader: routingLoader(defaults.loader),
-        capLevelToPlayerSize: !ours,
+        // Our ABR caps to the picture itself; the engine's own ABR gets its own option.
+        capLevelToPlayerSize: !ours && capToPlayerSize,
         ...(routed
           ? {
               fragLoadPolicy: retryAnywhere(defaults.fragLoadPolicy),
@@ -569,31 +513,31 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
             }
           : {}),
       };
-      const instance = new Hls(config);
+      const instance = new HlsClass(config);
       hls = instance;
 
       await new Promise<void>((resolve, reject) => {
         let parsed = false;
         rejectLoad = reject;
-        instance.on(Hls.Events.MANIFEST_PARSED, () => {
+        instance.on(HlsClass.Events.MANIFEST_PARSED, () => {
           parsed = true;
           rejectLoad = null;
           ensureMapped();
           resolve();
         });
-        instance.on(Hls.Events.LEVELS_UPDATED, ensureMapped);
-        instance.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+        instance.on(HlsClass.Events.LEVELS_UPDATED, ensureMapped);
+        instance.on(HlsClass.Events.LEVEL_SWITCHED, (_event, data) => {
           const level = instance.levels[data.level];
           const id = level ? renditionOfLevel.get(level) : undefined;
           if (id) reporter.renditionPlaying(id);
         });
-        instance.on(Hls.Events.ERROR, (_event, data) => onError(data, parsed));
+        instance.on(HlsClass.Events.ERROR, (_event, data) => onError(data, parsed));
         instance.loadSource(playback.manifestUrl);
         instance.attachMedia(element);
       });
     },
 
-    renditions: () => [...renditions],
+    renditions: () => session?.ladder() ?? [],
 
     audioTracks: () => (hls ? tracks(hls.audioTracks, hls.audioTrack) : []),
 
@@ -610,14 +554,48 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     },
 
     setManualRendition(id) {
-      manualId = id;
+      session?.setManualRendition(id);
       if (ours) {
         // The next fragment is decided afresh, with the viewer's choice.
-        pending = false;
+        pending = null;
         return;
       }
       if (!hls) return;
       hls.nextLevel = id === null ? -1 : levelOf(id);
+    },
+
+    setCapToPlayerSize(on) {
+      capToPlayerSize = on;
+      session?.setCapToPlayerSize(on);
+      pending = null;
+      if (hls && !ours) hls.capLevelToPlayerSize = on;
+    },
+
+    pictureChanged() {
+      // Decided again now, under the new size: the next fragment takes it (hls.js's own cap
+      // controller watches the element itself when its ABR decides).
+      if (ours) decideNow();
+    },
+
+    lastByteAtMs: () => lastByteAtMs,
+
+    recover(step) {
+      const h = hls;
+      const v = video;
+      if (!h || !v) return;
+      if (step === "nudge") {
+        const ahead = bufferAheadSec(rangesOf(v.buffered), v.currentTime);
+        const next = rangesOf(v.buffered).find((r) => r.start > v.currentTime);
+        // Into the range ahead when the playhead sits in a gap, else a hair forward.
+        v.currentTime = ahead > 0 || !next ? v.currentTime + NUDGE_SEC : next.start + 0.01;
+        return;
+      }
+      // Load again from the playhead, elsewhere: the appliance in use goes to the penalty box.
+      const latest = session?.latest();
+      session?.requestFailed(latest?.applianceId ?? null, { kind: "stalled" });
+      pending = null;
+      h.stopLoad();
+      h.startLoad(v.currentTime);
     },
 
     async destroy() {
@@ -628,8 +606,8 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       hls = null;
       video = null;
       mod = null;
+      session = null;
       renditionOfLevel.clear();
-      knownTitleBases.clear();
     },
   };
 }

@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Rendition } from "../../../abr/types.ts";
+import { foreignRenditions } from "./foreign-ladder.ts";
 import {
   describeShakaError,
-  estimateQualityScore,
   matchRendition,
-  maxUsefulHeight,
   pickVariant,
   renditionIdsByVideo,
-  renditionsFromVariants,
-  rewriteUri,
   type VariantLike,
+  variantsFromShaka,
 } from "./shaka-map.ts";
-
-const ORIGIN = "http://127.0.0.1:8080/titles/grain--86aa04f59e83/";
-const route = {
-  originTitleBase: ORIGIN,
-  titlePath: "titles/grain--86aa04f59e83/",
-  applianceBaseUrl: "http://127.0.0.1:9001/",
-};
 
 function rendition(id: string, codec: "h264" | "av1", height: number, peak: number): Rendition {
   return {
@@ -52,63 +43,34 @@ function variant(id: number, videoId: number, bw: number, height: number, extra 
   };
 }
 
-describe("rewriteUri", () => {
-  it("moves a title URI to the appliance, keeping the rest", () => {
-    expect(rewriteUri(`${ORIGIN}video/h264-360p/seg_00001.m4s?x=1`, route)).toBe(
-      "http://127.0.0.1:9001/titles/grain--86aa04f59e83/video/h264-360p/seg_00001.m4s?x=1",
-    );
-  });
-  it("leaves other hosts, foreign streams and the no-decision case alone", () => {
-    expect(rewriteUri("http://cdn.example/x.m4s", route)).toBe("http://cdn.example/x.m4s");
-    expect(rewriteUri(`${ORIGIN}a`, { ...route, applianceBaseUrl: null })).toBe(`${ORIGIN}a`);
-    expect(rewriteUri(`${ORIGIN}a`, { ...route, originTitleBase: null })).toBe(`${ORIGIN}a`);
-  });
-});
-
-describe("maxUsefulHeight", () => {
-  it("scales by the pixel ratio, no cap before layout", () => {
-    expect(maxUsefulHeight(360, 2)).toBe(720);
-    expect(maxUsefulHeight(0, 2)).toBeNull();
-  });
-});
-
-describe("estimateQualityScore", () => {
-  it("rises with bitrate at a resolution and stays within 0-100", () => {
-    const at = (bps: number) => estimateQualityScore(bps, 1920, 1080, 24, "h264");
-    expect(at(1e6)).toBeLessThan(at(2e6));
-    expect(at(2e6)).toBeLessThan(at(4e6));
-    expect(at(1e9)).toBeLessThanOrEqual(100);
-    expect(estimateQualityScore(0, 1920, 1080, 24, "h264")).toBe(0);
-  });
-  it("gives AV1 more per bit and small pictures less", () => {
-    expect(estimateQualityScore(1e6, 1280, 720, 24, "av1")).toBeGreaterThan(
-      estimateQualityScore(1e6, 1280, 720, 24, "h264"),
-    );
-    expect(estimateQualityScore(8e6, 416, 234, 24, "h264")).toBeLessThan(50);
-  });
-});
-
-describe("renditionsFromVariants", () => {
-  it("makes one rendition per video stream, ascending bitrate", () => {
+describe("variantsFromShaka", () => {
+  it("makes one rendition per video stream", () => {
     const variants = [
       variant(1, 11, 2_000_000, 720, { width: 1280, frameRate: 25 }),
       variant(2, 10, 500_000, 360, { width: 640, codecs: "av01.0.04M.08" }),
       { ...variant(3, 11, 2_000_000, 720, { width: 1280 }), audio: { id: 101 } },
     ];
-    const out = renditionsFromVariants(variants);
-    expect(out.map((r) => r.id)).toEqual(["variant-10", "variant-11"]);
-    expect(out[0]).toMatchObject({
+    const out = foreignRenditions(variantsFromShaka(variants));
+    expect(out.map((r) => r.id)).toEqual(["variant-11", "variant-10"]);
+    expect(out[1]).toMatchObject({
       codec: "av1",
       height: 360,
       averageBitrateBps: 500_000,
       frameRate: 30,
     });
-    expect(out[1]).toMatchObject({ codec: "h264", width: 1280, peakBitrateBps: 2_000_000 });
-    expect(out[1]!.quality.score).toBeGreaterThan(0);
+    expect(out[0]).toMatchObject({ codec: "h264", width: 1280, peakBitrateBps: 2_000_000 });
+    expect(out[0]!.quality.score).toBeGreaterThan(0);
   });
   it("falls back to the variant bandwidth when the stream has none", () => {
     const v = variant(1, 10, 0, 360, { width: 640, bandwidth: undefined });
-    expect(renditionsFromVariants([v])[0]!.averageBitrateBps).toBe(128_000);
+    expect(foreignRenditions(variantsFromShaka([v]))[0]!.averageBitrateBps).toBe(128_000);
+  });
+  it("keeps the scores the MPD declares, by Representation id", () => {
+    const v = variant(1, 10, 500_000, 360, { width: 640, originalId: "h264-360p-471k" });
+    expect(variantsFromShaka([v], new Map([["h264-360p-471k", 73.6]]))[0]!.declaredScore).toBe(
+      73.6,
+    );
+    expect(variantsFromShaka([v])[0]!.declaredScore).toBeNull();
   });
 });
 

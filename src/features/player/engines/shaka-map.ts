@@ -1,11 +1,11 @@
 /**
- * Pure helpers for the shaka-player adapter (`shaka.ts`): URI routing, variant ↔ rendition
- * mapping, buffer-ahead and a quality estimate for foreign streams. No shaka import: the
- * shapes below are the few fields of shaka's `Variant`/`Stream` the adapter reads, so this
- * module is testable in Node.
+ * Pure helpers for the shaka-player adapter (`shaka.ts`): variant ↔ rendition mapping and
+ * readable errors. No shaka import: the shapes below are the few fields of shaka's
+ * `Variant`/`Stream` the adapter reads, so this module is testable in Node. What both adapters
+ * need is in `engine-session.ts` and `foreign-ladder.ts`.
  */
 import type { Rendition, VideoCodec } from "../../../abr/types.ts";
-import { rankScoresByBitrate } from "./foreign-ladder.ts";
+import { codecOf, type ForeignVariant } from "./foreign-ladder.ts";
 
 /** The fields of shaka's `extern.Stream` (video) the mapping reads. */
 export interface VideoStreamLike {
@@ -26,72 +26,9 @@ export interface VariantLike {
   audio: { id: number } | null;
 }
 
-/** Where a request goes: the latest decision's appliance, for this title. */
-export interface Route {
-  originTitleBase: string | null;
-  titlePath: string | null;
-  applianceBaseUrl: string | null;
-}
-
-/**
- * `uri` on the chosen appliance: `originTitleBase + rest` → `applianceBaseUrl + titlePath +
- * rest`. Anything else (no decision yet, a foreign stream, another host) is left unchanged.
- */
-export function rewriteUri(uri: string, route: Route): string {
-  const { originTitleBase, titlePath, applianceBaseUrl } = route;
-  if (!originTitleBase || titlePath === null || !applianceBaseUrl) return uri;
-  if (!uri.startsWith(originTitleBase)) return uri;
-  return applianceBaseUrl + titlePath + uri.slice(originTitleBase.length);
-}
-
-/** What `rewriteUri` needs to know whether a URI belongs to our title (and so is routed). */
-export function isTitleUri(uri: string, originTitleBase: string | null): boolean {
-  return originTitleBase !== null && uri.startsWith(originTitleBase);
-}
-
-/** Largest useful height for an element `cssHeight` px tall; null (no cap) when not laid out. */
-export function maxUsefulHeight(cssHeight: number, devicePixelRatio: number): number | null {
-  if (!(cssHeight > 0)) return null;
-  return Math.round(cssHeight * (devicePixelRatio > 0 ? devicePixelRatio : 1));
-}
-
-export function codecOf(codecs: string): VideoCodec {
-  return codecs.trim().toLowerCase().startsWith("av01") ? "av1" : "h264";
-}
-
 /** shaka's codec prefix for `preferredVideo`, so shaka keeps the codec our controller chose. */
 export function shakaCodecPrefix(codec: VideoCodec): string {
   return codec === "av1" ? "av01" : "avc1";
-}
-
-/** Frame rate assumed when a foreign stream does not say. */
-const DEFAULT_FRAME_RATE = 30;
-/** Bits per pixel at which the bpp factor reaches 1 − 1/e (≈ 63%). H.264-ish scale. */
-const BPP_SCALE = 0.05;
-/** AV1 needs roughly this many times fewer bits than H.264 for the same picture. */
-const AV1_EFFICIENCY = 1.5;
-const REFERENCE_HEIGHT = 1080;
-
-/**
- * A 0-100 quality guess for a foreign stream's rendition, which has no measured score:
- * `100 × resolution factor × (1 − e^(−bpp / 0.05))`, where bpp = bits per pixel per frame
- * (AV1 bits counted 1.5×) and the resolution factor is √(height / 1080), capped at 1.
- * Strictly increasing in bitrate at a given resolution, so the controller's quality-per-bit
- * pruning keeps working; across resolutions it is a heuristic, not a measurement.
- */
-export function estimateQualityScore(
-  bitrateBps: number,
-  width: number,
-  height: number,
-  frameRate: number,
-  codec: VideoCodec,
-): number {
-  if (!(width > 0 && height > 0 && bitrateBps > 0)) return 0;
-  const fps = frameRate > 0 ? frameRate : DEFAULT_FRAME_RATE;
-  const bpp = (bitrateBps * (codec === "av1" ? AV1_EFFICIENCY : 1)) / (width * height * fps);
-  const bppFactor = 1 - Math.exp(-bpp / BPP_SCALE);
-  const resolutionFactor = Math.min(1, Math.sqrt(height / REFERENCE_HEIGHT));
-  return Math.round(1000 * resolutionFactor * bppFactor) / 10;
 }
 
 /** The rendition id we give a foreign stream's video stream (one per video stream). */
@@ -107,37 +44,31 @@ export function videoStreams(variants: readonly VariantLike[]): VideoStreamLike[
 }
 
 /**
- * Renditions for a stream not in our catalog, one per video stream, ascending bitrate, scores
- * ranked by bitrate within a codec (`rankScoresByBitrate`).
- * Bitrates: the video stream's own bandwidth, else the variant's (which includes audio);
- * DASH @bandwidth and HLS BANDWIDTH are peaks, so average = peak = target here.
+ * A foreign stream's video streams as the shared foreign-ladder mapping sees them, one per
+ * video stream (`variant-<id>`). Bitrates: the video stream's own bandwidth, else the
+ * variant's (which includes audio); DASH @bandwidth and HLS BANDWIDTH are peaks. A score the
+ * MPD declares (`declared`, by Representation id) is kept as measured.
  */
-export function renditionsFromVariants(variants: readonly VariantLike[]): Rendition[] {
-  const out: Rendition[] = [];
-  for (const video of videoStreams(variants)) {
+export function variantsFromShaka(
+  variants: readonly VariantLike[],
+  declared: ReadonlyMap<string, number> = new Map(),
+): ForeignVariant[] {
+  return videoStreams(variants).map((video) => {
     const variantBandwidth = variants.find((v) => v.video?.id === video.id)?.bandwidth ?? 0;
-    const bitrate = Math.max(1, Math.round(video.bandwidth || variantBandwidth || 1));
-    const width = Math.max(1, Math.round(video.width ?? 1));
-    const height = Math.max(1, Math.round(video.height ?? 1));
-    const frameRate = video.frameRate && video.frameRate > 0 ? video.frameRate : DEFAULT_FRAME_RATE;
-    const codec = codecOf(video.codecs);
-    const score = estimateQualityScore(bitrate, width, height, frameRate, codec);
-    out.push({
+    const bitrate = video.bandwidth || variantBandwidth;
+    const score = video.originalId ? declared.get(video.originalId) : undefined;
+    return {
       id: foreignRenditionId(video),
-      codec,
-      codecs: video.codecs || (codec === "av1" ? "av01" : "avc1"),
-      width,
-      height,
-      frameRate,
-      averageBitrateBps: bitrate,
-      peakBitrateBps: bitrate,
-      targetBitrateBps: bitrate,
-      // The schema has no "estimated" metric: the score is on VMAF's 0-100 scale, so say vmaf.
-      quality: { metric: "vmaf", value: score, score },
       playlist: video.originalId ?? foreignRenditionId(video),
-    });
-  }
-  return rankScoresByBitrate(out).sort((a, b) => a.averageBitrateBps - b.averageBitrateBps);
+      peakBitrateBps: bitrate,
+      averageBitrateBps: 0,
+      width: video.width ?? 0,
+      height: video.height ?? 0,
+      frameRate: video.frameRate ?? 0,
+      codecs: video.codecs || undefined,
+      declaredScore: score ?? null,
+    };
+  });
 }
 
 /**

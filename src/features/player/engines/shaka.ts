@@ -1,7 +1,9 @@
 /**
- * The shaka-player adapter (DASH). Thin: shaka fetches and buffers; with `abr: "ours"` our
- * `AbrController` picks rendition and appliance through a custom `AbrManager`, and a request
- * filter sends every request of the title to the latest decision's appliance.
+ * The shaka-player adapter (DASH): a thin shim over shaka's own hooks. shaka fetches and
+ * buffers; with `abr: "ours"` our controller picks rendition and appliance through a custom
+ * `AbrManager`, and a request filter sends every request of the title where the shared
+ * session routes it. What both adapters do lives in `engine-session.ts`; variant mapping and
+ * messages in `shaka-map.ts`.
  *
  * Decision cadence (shaka asks `chooseVariant` only at start and on track/restriction
  * changes): we also decide once after every completed video media segment — the moment
@@ -10,21 +12,18 @@
  * so its retry goes to the next appliance.
  */
 import type shakaNs from "shaka-player";
-import { ORIGIN_ID } from "../../../abr/appliances.ts";
-import type { Decision, Rendition, SegmentError } from "../../../abr/types.ts";
+import type { Decision } from "../../../abr/types.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
-import type { AdapterOptions, EngineAdapter, PlaybackSource, TrackInfo } from "./engine.ts";
+import type { AdapterOptions, EngineAdapter, TrackInfo } from "./engine.ts";
+import { EngineSession, STALL_TIMEOUT_MS } from "./engine-session.ts";
+import { declaredDashScores } from "./foreign-ladder.ts";
 import {
   describeShakaError,
-  isTitleUri,
-  maxUsefulHeight,
   pickVariant,
   renditionIdsByVideo,
-  renditionsFromVariants,
-  rewriteUri,
   shakaCodecPrefix,
+  variantsFromShaka,
 } from "./shaka-map.ts";
-import { withSession } from "./url.ts";
 
 type Shaka = typeof shakaNs;
 type Player = shakaNs.Player;
@@ -35,23 +34,25 @@ type RequestContext = shakaNs.extern.RequestContext;
 type RequestType = shakaNs.net.NetworkingEngine.RequestType;
 type SwitchCallback = shakaNs.extern.AbrManager.SwitchCallback;
 
-/** Used until a video segment tells us its real duration. */
-const DEFAULT_SEGMENT_SEC = 2;
-
 /**
- * A dead appliance should cost little: 2 s to get headers, 2 s without a byte, 4 s in all,
- * then the retry (rewritten to the next appliance by the request filter). 4 attempts cover
- * three appliances and the origin.
+ * An appliance that stops answering costs `STALL_TIMEOUT_MS` (no headers, or no byte), then
+ * the retry (rewritten to the next appliance by the request filter); one that refuses
+ * connections costs nothing. No limit on the whole request: a slow download that keeps coming
+ * is the ABR's to judge (abandonment), not a failure. (A 4 s limit on the whole request and
+ * 2 s on the headers failed segment after segment on links below 0.3 Mbit/s, each time boxing
+ * an appliance that was only slow.) 4 attempts cover three appliances and the origin.
  */
 const RETRY: shakaNs.extern.RetryParameters = {
   maxAttempts: 4,
   baseDelay: 100,
   backoffFactor: 2,
   fuzzFactor: 0.5,
-  timeout: 4000,
-  connectionTimeout: 2000,
-  stallTimeout: 2000,
+  timeout: 0,
+  connectionTimeout: STALL_TIMEOUT_MS,
+  stallTimeout: STALL_TIMEOUT_MS,
 };
+/** A nudge past a frozen playhead (hls.js's gap controller steps 0.1 s). */
+const NUDGE_SEC = 0.1;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 type Config = DeepPartial<shakaNs.extern.PlayerConfiguration>;
@@ -78,6 +79,7 @@ interface DownloadEvent extends Event {
   response?: Response;
   error?: shakaNs.util.Error | null;
   httpResponseCode?: number;
+  /** True when shaka's own timer gave the request up (its timeouts). */
   aborted?: boolean;
   headers?: Record<string, string>;
 }
@@ -88,9 +90,8 @@ interface ErrorEvent extends Event {
   detail?: shakaNs.util.Error;
 }
 
-/** What the ABR manager needs from the adapter (which owns the controller and the video). */
+/** What the ABR manager needs from the adapter. */
 interface AbrHost {
-  /** Decide now (reported and routed); null when the controller cannot decide yet. */
   decide(): Decision | null;
   variantFor(decision: Decision, variants: readonly Variant[], current: Variant | null): Variant;
   onVariants(variants: readonly Variant[]): void;
@@ -178,7 +179,7 @@ class OurAbrManager implements shakaNs.extern.AbrManager {
   }
 
   setMediaElement(_mediaElement: HTMLMediaElement | null): void {
-    // The adapter reads its own video element (buffer, size); nothing to keep here.
+    // The session reads the player's state through its MediaView; nothing to keep here.
   }
 
   setCmsdManager(_cmsdManager: shakaNs.util.CmsdManager | null): void {
@@ -200,71 +201,47 @@ class OurAbrManager implements shakaNs.extern.AbrManager {
   switchTo(decision: Decision, clearBuffer: boolean, safeMarginSec?: number): void {
     if (!this.switchCallback) return;
     const variant = this.host.variantFor(decision, this.variants, this.current);
-    if (variant === this.current) return;
+    const same =
+      variant.video?.id === this.current?.video?.id &&
+      variant.audio?.id === this.current?.audio?.id;
     this.current = variant;
-    this.switchCallback(variant, clearBuffer, safeMarginSec);
+    // The same streams (a variant list rebuilt with new objects) are no switch: shaka would
+    // drop what it has in flight for them.
+    if (!same || clearBuffer) this.switchCallback(variant, clearBuffer, safeMarginSec);
   }
 }
 
 export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
-  const { controller, reporter } = options;
+  const { controller, reporter, media } = options;
   const ours = options.abr === "ours";
-  const sessionId = crypto.randomUUID();
+  const now = () => performance.now();
 
   let shaka: Shaka | null = null;
   let player: Player | null = null;
   let video: HTMLVideoElement | null = null;
-  let source: PlaybackSource | null = null;
+  let session: EngineSession | null = null;
   let abr: OurAbrManager | null = null;
-  let renditions: Rendition[] = [];
-  /** shaka video stream id → rendition id; grows as shaka offers variants. */
-  let byVideo = new Map<number, string>();
-  let latest: Decision | null = null;
-  let manualId: string | null = null;
-  let segmentSec = DEFAULT_SEGMENT_SEC;
   let destroyed = false;
-
-  /** Each request's URIs as shaka built them, so a retry is routed afresh, not re-rewritten. */
-  const originals = new WeakMap<Request, string[]>();
-  /** Where each request was sent, for measurements and failures. */
-  const routes = new WeakMap<Request, { applianceId: string | null }>();
+  let capToPlayerSize = options.capToPlayerSize;
+  /** The manifest the page already fetched: answered once as a data: URI. */
+  let prefetched = options.manifest ?? null;
+  /** Scores the MPD declares per Representation id (our encoder writes them). */
+  const declared = declaredDashScores(prefetched?.text ?? "");
+  /** shaka video stream id → rendition id; grows as shaka offers variants. */
+  const byVideo = new Map<number, string>();
+  /** The URI each request was first sent to (the manifest's, for resolving relative URLs). */
+  const firstUri = new WeakMap<Request, string>();
+  /** Where each request was routed. */
+  const routes = new WeakMap<Request, string | null>();
   /** Bytes so far and Content-Length of the video segment downloads in flight. */
   const inFlight = new WeakMap<Request, { loaded: number; total: number | null }>();
   const completed = new WeakSet<Request>();
+  let lastByteAtMs: number | null = null;
 
-  const bufferSec = () => (video ? bufferAheadSec(rangesOf(video.buffered), video.currentTime) : 0);
-  const playbackRate = () => abr?.playbackRate ?? video?.playbackRate ?? 1;
-
-  function report(decision: Decision): void {
-    latest = decision;
-    reporter.decision(decision);
-  }
-
-  /** The appliance routing uses: ours → our latest decision; engine → the controller's
-   * appliance choice alone (shaka picks renditions, we still route). */
-  function routeDecision(): Pick<Decision, "applianceId" | "applianceBaseUrl"> | null {
-    return ours ? latest : controller.routeAppliance();
-  }
-
-  function decide(): Decision | null {
-    try {
-      const decision = controller.decide({
-        bufferSec: bufferSec(),
-        playbackRate: playbackRate(),
-        segmentDurationSec: segmentSec,
-        manualRenditionId: manualId,
-        maxHeight: video ? maxUsefulHeight(video.clientHeight, window.devicePixelRatio) : null,
-      });
-      report(decision);
-      return decision;
-    } catch {
-      // No renditions yet (a foreign stream before its variants are known): shaka's pick stands.
-      return null;
-    }
-  }
+  const decide = (): Decision | null => session?.decide() ?? null;
 
   function variantFor(d: Decision, variants: readonly Variant[], current: Variant | null): Variant {
-    const rendition = renditions.find((r) => r.id === d.renditionId) ?? null;
+    const rendition = session?.ladder().find((r) => r.id === d.renditionId) ?? null;
     const picked = pickVariant(
       variants,
       d.renditionId,
@@ -276,20 +253,12 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   }
 
   function onVariants(variants: readonly Variant[]): void {
-    for (const [k, v] of renditionIdsByVideo(variants, source?.renditions ?? null)) {
+    const s = session;
+    if (!s) return;
+    for (const [k, v] of renditionIdsByVideo(variants, s.foreign ? null : s.ladder())) {
       byVideo.set(k, v);
     }
-    if (source?.renditions) return;
-    // A foreign stream: our renditions are shaka's video streams (set once the ids change).
-    const mapped = renditionsFromVariants(variants);
-    const sameIds =
-      mapped.length === renditions.length &&
-      mapped.every((r) => renditions.some((o) => o.id === r.id));
-    if (!sameIds && mapped.length > 0) {
-      renditions = mapped;
-      controller.setRenditions(mapped);
-      reporter.renditions?.(mapped);
-    }
+    if (s.foreign) s.foreignVariants(variantsFromShaka(variants, declared));
   }
 
   const isVideoMedia = (context?: RequestContext): boolean =>
@@ -302,63 +271,74 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     return byVideo.get(stream.id) ?? stream.originalId ?? `variant-${stream.id}`;
   }
 
+  const segmentKeyOf = (context?: RequestContext): string | null => {
+    const start = context?.segment?.getStartTime();
+    return start === undefined ? null : start.toFixed(1);
+  };
+
+  const mediaSecOf = (context?: RequestContext): number => {
+    const segment = context?.segment;
+    return segment ? segment.getEndTime() - segment.getStartTime() : 0;
+  };
+
   /** Progress of a video segment in flight: may lower the estimate, may abandon it. */
   function onProgress(numBytes: number, request?: Request, context?: RequestContext): void {
-    if (!request || !isVideoMedia(context) || completed.has(request)) return;
-    // Unrouted (a foreign stream, or before the first decision): it came from the origin.
-    const applianceId = routes.get(request)?.applianceId ?? ORIGIN_ID;
+    const s = session;
+    const key = segmentKeyOf(context);
     const renditionId = renditionOf(context);
-    if (!renditionId) return;
+    if (!s || !request || !isVideoMedia(context) || completed.has(request)) return;
+    if (key === null || renditionId === null) return;
     const state = inFlight.get(request) ?? { loaded: 0, total: null };
     state.loaded += numBytes;
     inFlight.set(request, state);
-    const verdict = controller.onProgress({
-      applianceId,
+    if (numBytes > 0) lastByteAtMs = now();
+    const mediaSec = mediaSecOf(context);
+    const verdict = s.progress({
       renditionId,
+      applianceId: routes.get(request) ?? null,
+      segmentKey: key,
       loadedBytes: state.loaded,
       totalBytes: state.total,
       elapsedMs: Date.now() - (request.requestStartTime ?? Date.now()),
       firstByteMs: request.timeToFirstByte ?? null,
-      bufferSec: bufferSec(),
-      playbackRate: playbackRate(),
-      segmentDurationSec: segmentSec,
+      ...(mediaSec > 0 ? { mediaSec } : {}),
     });
+    // A stalled download is given up by shaka's own stallTimeout (the same 4 s).
     if (!verdict.abandon) return;
-    const decision = controller.decisions().at(-1);
-    if (decision?.kind !== "abandon") return;
-    report(decision);
+    const decision = s.latest();
     // shaka then aborts the request in flight itself if its own check (new segment fits the
     // buffer at our estimate, or is smaller than what is left) agrees; otherwise it finishes.
-    abr?.switchTo(decision, false);
+    if (decision?.kind === "abandon") abr?.switchTo(decision, false);
   }
 
-  function requestFilter(_type: RequestType, request: Request): void {
-    if (!source) return;
-    let uris = originals.get(request);
-    if (!uris) {
-      uris = [...request.uris];
-      originals.set(request, uris);
+  function requestFilter(type: RequestType, request: Request): void {
+    const s = session;
+    if (!s || !shaka) return;
+    const manifest = type === shaka.net.NetworkingEngine.RequestType.MANIFEST;
+    if (!firstUri.has(request)) firstUri.set(request, request.uris[0] ?? "");
+    if (manifest && prefetched !== null) {
+      // The page fetched the manifest already: answer from it, no second fetch. Relative
+      // URIs resolve where it came from (the response filter puts that back).
+      firstUri.set(request, prefetched.url);
+      request.uris = [`data:application/dash+xml,${encodeURIComponent(prefetched.text)}`];
+      prefetched = null;
+      return;
     }
-    const ours_ = uris.some((u) => isTitleUri(u, source?.originTitleBase ?? null));
-    if (!ours_) return;
-    const decision = routeDecision();
-    const route = {
-      originTitleBase: source.originTitleBase,
-      titlePath: source.titlePath,
-      applianceBaseUrl: decision?.applianceBaseUrl ?? null,
-    };
-    // The session rides in the query, not a header: a custom header costs a CORS preflight per
-    // segment URL, which would add a round trip to every time-to-first-byte we measure.
-    request.uris = uris.map((u) => withSession(rewriteUri(u, route), sessionId));
-    routes.set(request, { applianceId: decision?.applianceBaseUrl ? decision.applianceId : null });
+    let applianceId: string | null = null;
+    request.uris = request.uris.map((uri) => {
+      const routed = s.route(uri);
+      applianceId ??= routed.applianceId;
+      return routed.url;
+    });
+    routes.set(request, applianceId);
   }
 
   function responseFilter(type: RequestType, response: Response): void {
-    // Relative URLs in the manifest must resolve against the origin, not the appliance that
-    // served it, so that every later request starts with originTitleBase and is routed.
+    // Relative URLs in the manifest must resolve against where it was first asked for (the
+    // origin, not an appliance or a data: URI), so every later request is routed afresh.
     if (type !== shaka?.net.NetworkingEngine.RequestType.MANIFEST) return;
-    const first = originals.get(response.originalRequest)?.[0];
-    if (first && isTitleUri(first, source?.originTitleBase ?? null)) response.uri = first;
+    const first = firstUri.get(response.originalRequest);
+    if (first) response.uri = first;
   }
 
   function onHeaders(event: DownloadEvent): void {
@@ -372,58 +352,44 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
 
   function onCompleted(event: DownloadEvent): void {
     const { request, response, context } = event;
-    if (!request || !response || !isVideoMedia(context)) return;
+    if (!request || !response || !isVideoMedia(context) || !session) return;
     completed.add(request);
     inFlight.delete(request);
-    const segment = context?.segment;
-    const mediaSec = segment ? segment.getEndTime() - segment.getStartTime() : 0;
-    if (mediaSec > 0) segmentSec = mediaSec;
-    const renditionId = renditionOf(context) ?? "unknown";
-    const applianceId = routes.get(request)?.applianceId ?? null;
+    lastByteAtMs = now();
+    const key = segmentKeyOf(context);
+    if (key !== null) session.downloadEnded(key);
     const startedAt = request.requestStartTime ?? Date.now();
     const durationMs = response.timeMs ?? Date.now() - startedAt;
-    const sizeBytes = response.data.byteLength;
-    const ttfbMs = Math.min(request.timeToFirstByte ?? durationMs, durationMs);
-    // Measured even when unrouted: a foreign stream's host is its only "appliance".
-    controller.onSegmentLoaded({
-      applianceId: applianceId ?? ORIGIN_ID,
-      renditionId,
-      sizeBytes,
-      ttfbMs,
+    const mediaSec = mediaSecOf(context);
+    session.segmentLoaded({
+      renditionId: renditionOf(context) ?? "unknown",
+      applianceId: routes.get(request) ?? null,
+      url: response.uri,
+      sizeBytes: response.data.byteLength,
+      ttfbMs: Math.min(request.timeToFirstByte ?? durationMs, durationMs),
       durationMs,
       fromCache: response.fromCache ?? false,
-      ...(mediaSec > 0 ? { mediaDurationSec: mediaSec } : {}),
-    });
-    reporter.segmentLoaded({
-      renditionId,
-      applianceId,
-      url: response.uri,
-      sizeBytes,
-      ttfbMs,
-      durationMs,
+      ...(mediaSec > 0 ? { mediaSec } : {}),
     });
     // The decision for the next segment (see the cadence note at the top).
     abr?.suggest();
   }
 
   function onFailed(event: DownloadEvent): void {
-    const { request, error } = event;
-    if (!request || !shaka) return;
-    const aborted = event.aborted === true;
-    // Aborted by shaka itself (seek, switch, unload): not the appliance's fault.
-    if (!aborted && error?.code === shaka.util.Error.Code.OPERATION_ABORTED) return;
-    const applianceId = routes.get(request)?.applianceId;
-    if (!applianceId) return;
+    const { request, error, context } = event;
+    if (!request || !shaka || !session) return;
+    const key = segmentKeyOf(context);
+    if (key !== null) session.downloadEnded(key);
+    const timedOut = event.aborted === true;
+    // Aborted by shaka itself (seek, switch, abandonment, unload): not the appliance's fault.
+    if (!timedOut && error?.code === shaka.util.Error.Code.OPERATION_ABORTED) return;
     const status = event.httpResponseCode ?? 0;
-    const failure: SegmentError = aborted
-      ? { applianceId, kind: "timeout" }
-      : status > 0
-        ? { applianceId, kind: "http", status }
-        : { applianceId, kind: "network" };
-    controller.onSegmentError(failure);
     const uri = request.uris[request.attempt % Math.max(1, request.uris.length)] ?? "";
-    const what = failure.kind === "http" ? `HTTP ${status}` : failure.kind;
-    reporter.warning(`${what} from ${applianceId} for ${uri}: retrying elsewhere`);
+    session.requestFailed(
+      routes.get(request) ?? null,
+      timedOut ? { kind: "timeout" } : status > 0 ? { kind: "http", status } : { kind: "network" },
+      uri,
+    );
     // Decide now so shaka's retry (filtered again) goes to the next appliance.
     if (!ours) return;
     if (abr?.enabled) abr.suggest();
@@ -434,6 +400,10 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     const error = event.detail;
     if (!error) return;
     const message = describeShakaError(error, s.util.Error.Code, s.util.Error.Category);
+    if (error.category === s.util.Error.Category.MEDIA) {
+      // What the appliance in use served could not be decoded or appended: its penalty box.
+      session?.mediaFailed(session.latest()?.applianceId ?? null, message);
+    }
     if (error.severity === s.util.Error.Severity.CRITICAL) reporter.fatal(message);
     else reporter.warning(message);
   }
@@ -445,12 +415,12 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     if (id) reporter.renditionPlaying(id);
   }
 
-  function configFor(src: PlaybackSource): Config {
+  function configFor(): Config {
     const config: Config = {
       streaming: { retryParameters: RETRY, maxDisabledTime: 0 },
       manifest: { retryParameters: RETRY },
     };
-    if (!ours) return config;
+    if (!ours) return { ...config, abr: { enabled: true, restrictToElementSize: capToPlayerSize } };
     return {
       ...config,
       abrFactory: () =>
@@ -459,11 +429,12 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
           variantFor,
           onVariants,
           onProgress,
-          estimateBps: () => controller.estimateBitsPerSecond(latest?.applianceId ?? undefined),
+          estimateBps: () =>
+            controller.estimateBitsPerSecond(session?.latest()?.applianceId ?? undefined),
         })),
       abr: { enabled: true },
       // shaka keeps one codec per resolution; make it the one our controller chose.
-      ...(src.renditions
+      ...(session && !session.foreign
         ? {
             preferredVideo: [
               {
@@ -491,12 +462,19 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       }
       shaka = s;
       video = element;
-      source = src;
-      renditions = src.renditions ? [...src.renditions] : [];
-      byVideo = new Map();
+      session = new EngineSession({
+        controller,
+        reporter,
+        source: src,
+        media,
+        ours,
+        sessionId: crypto.randomUUID(),
+        capToPlayerSize,
+        now,
+      });
       const p = new s.Player();
       player = p;
-      p.configure(configFor(src));
+      p.configure(configFor());
       const net = p.getNetworkingEngine();
       net?.registerRequestFilter(requestFilter);
       net?.registerResponseFilter(responseFilter);
@@ -531,11 +509,13 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     },
 
     renditions() {
-      if (!source?.renditions) return [...renditions];
+      const s = session;
+      if (!s) return [];
+      if (s.foreign) return s.ladder();
       // Our catalog's renditions that shaka actually offers (its codec choice applied).
       const offered = new Set(byVideo.values());
-      const list = renditions.filter((r) => offered.has(r.id));
-      return list.length > 0 ? list : [...renditions];
+      const list = s.ladder().filter((r) => offered.has(r.id));
+      return list.length > 0 ? list : s.ladder();
     },
 
     audioTracks(): TrackInfo[] {
@@ -581,10 +561,10 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
     },
 
     setManualRendition(id) {
-      manualId = id;
+      session?.setManualRendition(id);
       if (!player) return;
       // Keep two segments so the switch shows soon without a stall (shaka's advice).
-      const safeMargin = 2 * segmentSec;
+      const safeMargin = 2 * (session?.segmentDurationSec ?? 2);
       if (ours) {
         abr?.suggest(id !== null, safeMargin);
         return;
@@ -602,11 +582,43 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       player.selectVariantTrack(track, true, safeMargin);
     },
 
+    setCapToPlayerSize(on) {
+      capToPlayerSize = on;
+      session?.setCapToPlayerSize(on);
+      if (ours) abr?.suggest();
+      else player?.configure({ abr: { restrictToElementSize: on } } satisfies Config);
+    },
+
+    pictureChanged() {
+      abr?.suggest();
+    },
+
+    lastByteAtMs: () => lastByteAtMs,
+
+    recover(step) {
+      const v = video;
+      if (!v) return;
+      if (step === "nudge") {
+        const ahead = bufferAheadSec(rangesOf(v.buffered), v.currentTime);
+        const next = rangesOf(v.buffered).find((r) => r.start > v.currentTime);
+        v.currentTime = ahead > 0 || !next ? v.currentTime + NUDGE_SEC : next.start + 0.01;
+        return;
+      }
+      // Elsewhere: the appliance in use goes to the penalty box; a seek to the playhead makes
+      // shaka drop what it has in flight there and fetch it again, routed afresh.
+      session?.requestFailed(session.latest()?.applianceId ?? null, { kind: "stalled" });
+      if (!player?.retryStreaming()) {
+        const position = v.currentTime;
+        v.currentTime = position;
+      }
+    },
+
     async destroy() {
       destroyed = true;
       const p = player;
       player = null;
       abr = null;
+      session = null;
       if (p) await p.destroy();
     },
   };

@@ -4,3 +4,10 @@
 export function withSession(uri: string, sessionId: string): string {
   return `${uri}${uri.includes("?") ? "&" : "?"}session=${encodeURIComponent(sessionId)}`;
 }
+
+/** The URL without the `session` parameter `withSession` added (a retry comes back with it). */
+export function withoutSession(uri: string): string {
+  return uri.replace(/([?&])session=[^&#]*(&?)/, (_all, sep: string, next: string) =>
+    next ? sep : "",
+  );
+}
