@@ -1,6 +1,6 @@
 /**
- * The e2e suite's sources: the 60 s clip most tests play, and a two-episode series for the
- * next-episode path. Made once with ffmpeg (seconds) and kept in the cache; the episodes are
+ * The e2e suite's sources: the 60 s clip most tests play, a short 720p title for the
+ * player-size tests, and a two-episode series for the next-episode path. Made once with ffmpeg (seconds) and kept in the cache; the episodes are
  * short and small so they add little to the suite's encode. Their names and tags share no word
  * with the clip's, so the searches the suite makes still find one title.
  */
@@ -21,6 +21,21 @@ const SERIES: TitleInfo & { id: string } = {
   tags: { mood: ["calm"], pace: "slow", themes: ["broadcast"] },
 };
 
+/**
+ * A short 720p title whose per-title ladder reaches 540p and 720p (the clip's stops at 360p):
+ * what the player-size tests need. 8 s keeps its encode to about half a minute.
+ */
+const SHARP: SourceMetadata = {
+  id: "resolution-chart",
+  info: {
+    name: "Resolution Chart",
+    synopsis: "A sharp moving test chart in high definition, for the player-size tests.",
+    year: 2019,
+    genres: ["Science"],
+    tags: { mood: ["precise"], pace: "medium", themes: ["measurement"] },
+  },
+};
+
 const EPISODES = [
   { n: 1, name: "Colour Bars", pattern: "smptebars" },
   { n: 2, name: "Gradients", pattern: "rgbtestsrc" },
@@ -34,6 +49,12 @@ export async function makeE2eSources(dir: string): Promise<string[]> {
   const clip = path.join(dir, "e2e-clip.mkv");
   if (!existsSync(clip)) await makeTestClip(clip, { durationSec: 60 });
   const files = [clip];
+  const sharp = path.join(dir, "resolution-chart.mkv");
+  await writeSidecar(sharp, SHARP);
+  if (!existsSync(sharp)) {
+    await makeTestClip(sharp, { pattern: "testsrc2", durationSec: 8, width: 1280, height: 720 });
+  }
+  files.push(sharp);
   for (const { n, name, pattern } of EPISODES) {
     const file = path.join(dir, `bars-and-tones-s1e${n}.mkv`);
     const metadata: SourceMetadata = {
@@ -42,15 +63,19 @@ export async function makeE2eSources(dir: string): Promise<string[]> {
       episode: { seriesId: SERIES.id, season: 1, episode: n },
       series: SERIES,
     };
-    // The sidecar first (a clip without one would be a movie), rewritten only when it changed.
-    const sidecar = sidecarPath(file);
-    const text = `${JSON.stringify(metadata, null, 2)}\n`;
-    const old = existsSync(sidecar) ? await readFile(sidecar, "utf8") : null;
-    if (old !== text) await writeFile(sidecar, text);
+    await writeSidecar(file, metadata);
     if (!existsSync(file)) {
       await makeTestClip(file, { pattern, durationSec: 8, width: 320, height: 180 });
     }
     files.push(file);
   }
   return files;
+}
+
+/** The sidecar first (a clip without one is named after its file), rewritten only when changed. */
+async function writeSidecar(file: string, metadata: SourceMetadata): Promise<void> {
+  const sidecar = sidecarPath(file);
+  const text = `${JSON.stringify(metadata, null, 2)}\n`;
+  const old = existsSync(sidecar) ? await readFile(sidecar, "utf8") : null;
+  if (old !== text) await writeFile(sidecar, text);
 }
