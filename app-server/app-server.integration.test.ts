@@ -55,6 +55,11 @@ describe("the app server", () => {
     const json = new RegExp(`window\\.${RUNTIME_CONFIG_GLOBAL}=(\\{.*?\\});</script>`).exec(html);
     expect(JSON.parse(json![1]!)).toEqual(config);
     expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
+    // A watch page starts loading hls.js and the catalog before the app asks.
+    expect(html).toMatch(/<link rel="modulepreload" href="\/assets\/hls-[\w-]+\.js" crossorigin>/);
+    expect(html).toContain(
+      '<link rel="preload" href="http://127.0.0.1:18080/catalog.json" as="fetch" crossorigin>',
+    );
   });
 
   it("serves every route of the app, and the page for an unknown one with a 404", async () => {
