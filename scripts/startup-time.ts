@@ -1,13 +1,15 @@
 /**
  * `npm run startup-time -- --app URL [--app URL2 ...] [--path /watch/e2e-clip] [--runs 5]
- * [--requests]`: how long a viewer opening a link waits. Each run is a fresh browser context
- * (empty HTTP cache) at 1280x720 in the system Chromium; it reports the time from navigation to
- * the video's first frame (the first frame handed to the compositor, `requestVideoFrameCallback`,
- * and `loadeddata`, the moment the player's own stats call first frame), then the median per
- * app. Several apps (a dev server and a build) take turns run by run, so that drift in the load
- * of a shared machine hits them alike. `--requests` also prints each app's first run's
- * requests: when each started and ended after navigation, and its size. Start the servers first
- * (`npm start`, `npm run dev`, or `scripts/demo.ts --e2e`).
+ * [--requests] [--latency-ms N]`: how long a viewer opening a link waits. Each run is a fresh
+ * browser context (empty HTTP cache) at 1280x720 in the system Chromium; it reports the time
+ * from navigation to the video's first frame (the first frame handed to the compositor,
+ * `requestVideoFrameCallback`, and `loadeddata`, the moment the player's own stats call first
+ * frame), then the median per app. Several apps (a dev server and a build) take turns run by
+ * run, so that drift in the load of a shared machine hits them alike. `--requests` also prints
+ * each app's first run's requests: when each started and ended after navigation, and its size.
+ * `--latency-ms` delays every request of the page by N ms (Chromium's network emulation), as
+ * servers farther away than loopback would: each request that waits for another costs that
+ * much again. Start the servers first (`npm start`, `npm run dev`, `scripts/demo.ts --e2e`).
  */
 import { parseArgs } from "node:util";
 import { type Browser, chromium, type Request } from "@playwright/test";
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     path: { type: "string", default: "/watch/e2e-clip" },
     runs: { type: "string", default: "5" },
     requests: { type: "boolean", default: false },
+    "latency-ms": { type: "string", default: "0" },
   },
 });
 const apps = values.app ?? [];
@@ -28,6 +31,7 @@ if (apps.length === 0) {
 }
 const urls = apps.map((app) => new URL(values.path, app).href);
 const runs = Number(values.runs);
+const latencyMs = Number(values["latency-ms"]);
 
 interface FirstFrame {
   loadedDataMs: number;
@@ -72,6 +76,15 @@ async function once(browser: Browser, url: string, logRequests: boolean): Promis
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   await page.addInitScript(recordFirstFrame);
+  if (latencyMs > 0) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: latencyMs,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+  }
   const finished: Request[] = [];
   if (logRequests) page.on("requestfinished", (request) => finished.push(request));
   try {
