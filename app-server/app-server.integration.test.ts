@@ -3,7 +3,7 @@
  * build, the page with its injected config for an app route, immutable hashed assets, and a
  * plain 404 for a missing asset. Also a build that fails, and what it says.
  */
-import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -24,8 +24,24 @@ let build: AppBuild;
 let server: FastifyInstance;
 let base: string;
 
+/** Earlier builds, used 3, 2 and 1 days ago, and what a killed build left. */
+async function earlierBuilds(dir: string): Promise<void> {
+  for (const [name, daysAgo] of [
+    ["0000000000000003", 3],
+    ["0000000000000002", 2],
+    ["0000000000000001", 1],
+  ] as const) {
+    await mkdir(path.join(dir, name));
+    const then = new Date(Date.now() - daysAgo * 86_400_000);
+    await utimes(path.join(dir, name), then, then);
+  }
+  // No process has this id (above Linux's largest, 2^22).
+  await mkdir(path.join(dir, ".staging-0000000000000004-99999999"));
+}
+
 beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(os.tmpdir(), "app-build-"));
+  await earlierBuilds(cacheDir);
   build = await ensureAppBuild({ root: ROOT, cacheDir });
   server = await buildAppServer({ dir: build.dir, config });
   base = (await server.listen({ host: "127.0.0.1", port: 0 })).replace(/\/$/, "");
@@ -40,8 +56,12 @@ describe("the cached build", () => {
     expect(build.builtMs).toBeGreaterThan(0);
     const again = await ensureAppBuild({ root: ROOT, cacheDir });
     expect(again).toEqual({ dir: build.dir, key: build.key, builtMs: null });
-    // No staging folder left behind.
-    expect(await readdir(cacheDir)).toEqual([build.key]);
+  });
+
+  it("keeps the three builds used last, and sweeps what a killed build left", async () => {
+    expect((await readdir(cacheDir)).sort()).toEqual(
+      ["0000000000000001", "0000000000000002", build.key].sort(),
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * building at once (the e2e suite and a benchmark) both end with one whole build.
  */
 import { existsSync } from "node:fs";
-import { readdir, rename, rm, stat } from "node:fs/promises";
+import { readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { build } from "vite";
@@ -19,7 +19,8 @@ export interface AppBuild {
   builtMs: number | null;
 }
 
-/** Builds kept, the current one included: switching branches back and forth stays instant. */
+/** Builds kept, the current one included, the most recently used: switching branches back and
+ * forth stays instant. */
 const KEEP_BUILDS = 3;
 const STAGING_PREFIX = ".staging-";
 
@@ -29,7 +30,12 @@ export async function ensureAppBuild(options: {
 }): Promise<AppBuild> {
   const key = buildKey(await readBuildInputs(options.root));
   const dir = path.join(options.cacheDir, key);
-  if (existsSync(path.join(dir, "index.html"))) return { dir, key, builtMs: null };
+  if (existsSync(path.join(dir, "index.html"))) {
+    // Marked as used, so pruning keeps the builds used last rather than built last.
+    const now = new Date();
+    await utimes(dir, now, now);
+    return { dir, key, builtMs: null };
+  }
 
   const staging = path.join(options.cacheDir, `${STAGING_PREFIX}${key}-${process.pid}`);
   const started = performance.now();
@@ -67,7 +73,7 @@ function buildFailed(error: unknown): Error {
   );
 }
 
-/** Removes all but the newest builds, and staging folders whose process has ended. */
+/** Removes all but the builds used last, and staging folders whose process has ended. */
 async function prune(cacheDir: string, current: string): Promise<void> {
   const entries = await readdir(cacheDir, { withFileTypes: true });
   const builds: { name: string; mtimeMs: number }[] = [];
