@@ -1,9 +1,12 @@
 import { defineConfig } from "@playwright/test";
+import { E2E_PORT_OFFSET, E2E_URLS } from "./e2e/ports.ts";
 
 /**
  * The system Chromium (Debian's `chromium`), never a downloaded one. CHROMIUM_PATH overrides
  * the path. The servers are the real ones: origin and app over loopback, started by
- * `scripts/demo.ts --e2e` with a small catalog it encodes from a generated clip.
+ * `scripts/demo.ts --e2e` with a small catalog it encodes from a generated clip, serving the
+ * app's production build. `E2E_PORT_OFFSET=N` runs against (or starts) servers at another
+ * offset than the usual +10000 (e2e/ports.ts).
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -21,7 +24,7 @@ export default defineConfig({
         ["html", { open: "never" }],
       ],
   use: {
-    baseURL: "http://127.0.0.1:15173",
+    baseURL: E2E_URLS.app.replace(/\/$/, ""),
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: CHROMIUM_PATH,
@@ -38,8 +41,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx tsx scripts/demo.ts --e2e",
-    url: "http://127.0.0.1:15173/",
+    command: `npx tsx scripts/demo.ts --e2e --port-offset ${E2E_PORT_OFFSET}`,
+    url: E2E_URLS.app,
     timeout: 180_000,
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { E2E_URLS } from "./ports.ts";
 import { videoTime } from "./support.ts";
 
 /**
@@ -7,10 +8,10 @@ import { videoTime } from "./support.ts";
  * MPEG-TS segments and no CODECS attributes, and a DASH stream from ffmpeg's dash muxer. Our
  * player plays them with our controller, without steering: the host is the only appliance.
  */
-const FOREIGN = "http://127.0.0.1:18090/";
+const FOREIGN = E2E_URLS.foreign;
 const HLS = `${FOREIGN}hls/master.m3u8`;
 const DASH = `${FOREIGN}dash/manifest.mpd`;
-const HOST = "127.0.0.1:18090";
+const HOST = new URL(FOREIGN).host;
 
 /** The decisions our controller made in the page's session (`window.streamlab`). */
 const decisions = (page: Page) =>

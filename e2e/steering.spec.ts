@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { E2E_URLS } from "./ports.ts";
 import { ADMIN, videoTime } from "./support.ts";
 
 /**
@@ -7,7 +8,7 @@ import { ADMIN, videoTime } from "./support.ts";
  * which plays the steered multivariant playlist from the first pathway and, when that
  * appliance is taken down, carries on from another one.
  */
-const STEERING = "http://127.0.0.1:18081/";
+const STEERING = E2E_URLS.steering;
 
 interface Counters {
   id: string;

@@ -4,8 +4,9 @@
  * session the app exposes as `window.streamlab`).
  */
 import type { Page } from "@playwright/test";
+import { E2E_URLS } from "./ports.ts";
 
-export const ADMIN = "http://127.0.0.1:18082/";
+export const ADMIN = E2E_URLS.admin;
 export const APPLIANCES = ["isp-a-1", "isp-b-1", "exchange-1"];
 
 /** Shape every appliance to a constant rate; null lifts the shaping. */

@@ -9,6 +9,7 @@ import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
+import { CATALOG_PATH } from "../src/schemas/catalog.ts";
 import { searchCatalog } from "./catalog/search.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
 
@@ -67,7 +68,7 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
       return catalogUnavailable(reply, error);
     }
   };
-  app.get("/catalog.json", catalogDocument);
+  app.get(`/${CATALOG_PATH}`, catalogDocument);
   app.get("/api/catalog", catalogDocument);
   app.get<{ Params: { id: string } }>("/api/titles/:id", async (request, reply) => {
     try {

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole demo. Builds (or updates) the demo catalog, then serves it from the
- * origin and starts the app, and stops everything on Ctrl-C.
+ * origin and serves the app's production build (built once per change of its source, cached in
+ * `.cache/app-build/`), and stops everything on Ctrl-C. `npm run dev` (`--dev`) serves the app
+ * from the Vite dev server instead, with hot reload.
  *
  * `--e2e` builds a small catalog from a generated test clip instead and uses ports 10000 higher
  * (the Playwright suite's servers); `--catalog` and `--app-port` move things elsewhere.
@@ -8,16 +10,21 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createServer } from "vite";
+import type { FastifyInstance } from "fastify";
+import { createServer, type ViteDevServer } from "vite";
+import { type AppBuild, ensureAppBuild } from "../app-server/build.ts";
+import { buildAppServer } from "../app-server/server.ts";
 import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
 import { DEMO_PORTS, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
+import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: {
     e2e: { type: "boolean" },
+    dev: { type: "boolean" },
     catalog: { type: "string" },
     "app-port": { type: "string" },
     "skip-encode": { type: "boolean" },
@@ -59,6 +66,29 @@ const appPort = Number(values["app-port"] ?? 5173 + offset);
 const FOREIGN_PORT = 8090 + offset;
 const foreignDir = path.join(ROOT, ".cache/e2e-foreign-v1");
 
+/** The app's production build, cached; says how long it took when it had to build. */
+async function buildApp(): Promise<AppBuild> {
+  try {
+    const build = await ensureAppBuild({
+      root: ROOT,
+      cacheDir: path.join(ROOT, ".cache/app-build"),
+    });
+    const where = path.relative(ROOT, build.dir);
+    console.log(
+      build.builtMs === null
+        ? `app build:  up to date (${where})`
+        : `app build:  built in ${(build.builtMs / 1000).toFixed(1)} s (${where})`,
+    );
+    return build;
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
+
+// First: a broken build is reported before minutes of encoding, not after.
+const build = values.dev ? null : await buildApp();
+
 if (!values["skip-encode"]) {
   const args = ["--out", catalogDir];
   if (values.e2e) args.push(...(await makeE2eSources(path.join(ROOT, ".cache/e2e-sources-60s"))));
@@ -71,20 +101,48 @@ const network = await startDemoNetwork(catalogDir, ports, values.traces ?? []);
 // Made once, cached like the e2e clip (seconds of ffmpeg the first time).
 if (values.e2e) await makeForeignStreams(foreignDir);
 const foreign = values.e2e ? await startForeignHost(foreignDir, FOREIGN_PORT) : null;
-process.env.VITE_ORIGIN_URL = network.urls.origin.replace(/\/$/, "");
-process.env.VITE_STEERING_URL = network.urls.steering.replace(/\/$/, "");
-process.env.VITE_ADMIN_URL = network.urls.admin.replace(/\/$/, "");
-const vite = await createServer({
-  root: ROOT,
-  server: { port: appPort, strictPort: true, host: "127.0.0.1" },
-});
-await vite.listen();
+const config = parseRuntimeConfig(
+  {
+    originUrl: network.urls.origin,
+    steeringUrl: network.urls.steering,
+    adminUrl: network.urls.admin,
+  },
+  "the network's addresses",
+);
+let app: ViteDevServer | FastifyInstance;
+try {
+  if (build) {
+    // The built app gets the addresses in its page as it is served (app-server/page.ts).
+    app = await buildAppServer({ dir: build.dir, config });
+    await app.listen({ port: appPort, host: "127.0.0.1" });
+  } else {
+    // The dev server hands the app Vite env vars (src/schemas/runtime-config.ts reads both).
+    process.env.VITE_ORIGIN_URL = config.originUrl;
+    process.env.VITE_STEERING_URL = config.steeringUrl;
+    process.env.VITE_ADMIN_URL = config.adminUrl;
+    app = await createServer({
+      root: ROOT,
+      server: { port: appPort, strictPort: true, host: "127.0.0.1" },
+    });
+    await app.listen();
+  }
+} catch (error) {
+  // Not "app:": that line prefix is the URL that bench/browser/servers.ts waits for.
+  const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+  console.error(
+    inUse
+      ? `app server: port ${appPort} is in use: stop the server on it, or move with --app-port or --port-offset`
+      : `app server: ${(error as Error).message}`,
+  );
+  await Promise.allSettled([network.close(), foreign?.close()]);
+  process.exit(1);
+}
 console.log(`\n${describeNetwork(network)}\ncatalog:    ${catalogDir}`);
 if (foreign) console.log(`foreign:    ${foreign.url} (streams from outside the catalog)`);
 console.log(`app:        http://127.0.0.1:${appPort}/   <- open this\n`);
 
 const stop = async () => {
-  await Promise.allSettled([vite.close(), network.close(), foreign?.close()]);
+  await Promise.allSettled([app.close(), network.close(), foreign?.close()]);
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

@@ -1,12 +1,19 @@
 /**
  * The app's one client for server data: typed, validated responses, and errors a person can
- * read. The origin's address comes from `VITE_ORIGIN_URL` (default: the demo's origin).
+ * read. The servers' addresses are read once, when the app loads: from the config the app
+ * server writes into the page, else the Vite env vars, else the demo's
+ * (src/schemas/runtime-config.ts).
  */
-import { type Catalog, parseCatalog } from "../schemas/catalog.ts";
+import { CATALOG_PATH, type Catalog, parseCatalog } from "../schemas/catalog.ts";
+import { RUNTIME_CONFIG_GLOBAL, resolveRuntimeConfig } from "../schemas/runtime-config.ts";
 
-export const ORIGIN_URL: string = import.meta.env.VITE_ORIGIN_URL ?? "http://127.0.0.1:8080";
-export const STEERING_URL: string = import.meta.env.VITE_STEERING_URL ?? "http://127.0.0.1:8081";
-export const ADMIN_URL: string = import.meta.env.VITE_ADMIN_URL ?? "http://127.0.0.1:8082";
+const servers = resolveRuntimeConfig(
+  (globalThis as Record<string, unknown>)[RUNTIME_CONFIG_GLOBAL],
+  import.meta.env,
+);
+export const ORIGIN_URL: string = servers.originUrl;
+export const STEERING_URL: string = servers.steeringUrl;
+export const ADMIN_URL: string = servers.adminUrl;
 
 /** A catalog path as a URL on the origin. */
 export function originUrl(catalogPath: string): string {
@@ -16,7 +23,7 @@ export function originUrl(catalogPath: string): string {
 export async function fetchCatalog(signal?: AbortSignal): Promise<Catalog> {
   let response: Response;
   try {
-    response = await fetch(`${ORIGIN_URL}/catalog.json`, { signal });
+    response = await fetch(originUrl(CATALOG_PATH), { signal });
   } catch {
     throw new Error(
       `The origin at ${ORIGIN_URL} does not answer. Is the demo running (npm start)?`,

@@ -214,6 +214,9 @@ export const Catalog = z
 export type Catalog = z.infer<typeof Catalog>;
 
 /** Parse and validate a catalog document; the error names the first bad field. */
+/** Where the origin serves the catalog document (mock-server/origin.ts), from its root. */
+export const CATALOG_PATH = "catalog.json";
+
 export function parseCatalog(json: unknown): Catalog {
   const result = Catalog.safeParse(json);
   if (!result.success) {

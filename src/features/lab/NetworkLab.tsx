@@ -19,7 +19,7 @@ export function NetworkLab({
 }: {
   /** The title playing beside the lab, if any. */
   titleId?: string | null;
-  /** Defaults to the admin API at VITE_ADMIN_URL. */
+  /** Defaults to the admin API at ADMIN_URL (src/lib/api.ts). */
   client?: AdminClient;
 }) {
   const store = useMemo(() => createLabStore(client ?? createAdminClient(ADMIN_URL)), [client]);
