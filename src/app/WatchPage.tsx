@@ -2,7 +2,7 @@
  * `/watch/:id`: a catalog title in the player, started where the link says (`?t=`) or where the
  * viewer left it, its position saved to the viewing history as it plays, the next episode
  * offered at the end, Escape back to the title page, and the network lab one click away
- * (`?lab=1` opens it with the page).
+ * (`?lab=1` opens it with the page). `?engine=hlsjs|shaka` picks the engine it starts in.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
@@ -27,6 +27,8 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
   const [, navigate] = useLocation();
   const [params, setParams] = useSearchParams();
   const showLab = params.get("lab") === "1";
+  const engineParam = params.get("engine");
+  const startEngine = engineParam === "hlsjs" || engineParam === "shaka" ? engineParam : undefined;
   const title = catalog.titles.find((t) => t.id === id) ?? null;
 
   // Fixed when the title opens: the positions saved while playing must not move the start.
@@ -87,7 +89,13 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
         </button>
       </div>
       <div className="watch-player">
-        <Player item={item} next={next} startAtSec={startAtSec} onPosition={onPosition} />
+        <Player
+          item={item}
+          next={next}
+          startAtSec={startAtSec}
+          startEngine={startEngine}
+          onPosition={onPosition}
+        />
       </div>
       {showLab && (
         <div className="watch-lab">

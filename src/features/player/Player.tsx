@@ -19,6 +19,7 @@ export function Player({
   item,
   next = null,
   startAtSec,
+  startEngine,
   onPosition,
 }: {
   item: PlayItem;
@@ -26,12 +27,14 @@ export function Player({
   next?: NextUp | null;
   /** Where to start (a resume point or a deep link's `?t=`): seeked to once the media loads. */
   startAtSec?: number;
+  /** The engine to start in (a link's `?engine=`); the menu can still change it. */
+  startEngine?: EngineName;
   /** Where the viewer is: every few seconds while playing, and on pause, end and unmount. */
   onPosition?: (positionSec: number, durationSec: number) => void;
 }) {
   const title = item.kind === "title" ? item.title : null;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  const [engine, setEngine] = useState<EngineName>(() => initialEngine(item));
+  const [engine, setEngine] = useState<EngineName>(() => startEngine ?? initialEngine(item));
   const [abr, setAbr] = useState<AbrMode>("ours");
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
