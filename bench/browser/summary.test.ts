@@ -132,6 +132,20 @@ describe("summarize", () => {
 });
 
 describe("tableCells", () => {
+  it("shows the difference where a QoE is negative, as a ratio would read backwards", () => {
+    const results = [
+      run("t", "ours-shaka", { qoeQPer4s: -2.9 }),
+      run("t", "engine-shaka", { qoeQPer4s: -9.4 }),
+    ];
+    const { body } = tableCells(summarizeSet(results, ["ours-shaka", "engine-shaka"], "t"));
+    expect(body[1]).toEqual([
+      "QoE_q per 4 s (higher is better)",
+      "-2.90",
+      "-9.40",
+      "+6.50 (diff.)",
+    ]);
+  });
+
   it("shows figures in display units, ratios as multiples, and dashes where none exist", () => {
     const results = [
       run("t", "ours-hlsjs", { timeToFirstFrameMs: 812.4, stallSec: 2.345, stallCount: 1 }),

@@ -3,8 +3,9 @@
  * for a player is the mean over its runs (every trace and repeat); the overall table gives
  * each set one vote. A ratio is our controller's figure over the same engine's own ABR's, so
  * below 1 is better on "lower is better" rows (time to first frame, stalls) and above 1 on
- * "higher is better" ones (QoE, bitrate, quality). On QoE, which can be negative, read the
- * two figures rather than the ratio when either is below 0.
+ * "higher is better" ones (QoE, bitrate, quality). QoE can be negative, where a ratio reads
+ * backwards (-3 / -9 = 0.33 though ours is better): there the table shows the difference,
+ * ours - engine, instead.
  */
 import { type EngineName, type PlayerName, playerParts } from "./args.ts";
 import type { RunMetrics } from "./meter/measure.ts";
@@ -64,6 +65,8 @@ export interface SummaryRow {
   values: (number | null)[];
   /** ours / engine per engine in `pairs` order. */
   ratios: (number | null)[];
+  /** ours - engine per engine in `pairs` order. */
+  differences: (number | null)[];
 }
 
 export interface Summary {
@@ -102,6 +105,10 @@ export function shapedShare(
   return shaped / all;
 }
 
+export function difference(ours: number | null, engine: number | null): number | null {
+  return ours === null || engine === null ? null : ours - engine;
+}
+
 export function enginePairs(players: PlayerName[]): EngineName[] {
   const engines: EngineName[] = [];
   for (const p of players) {
@@ -128,7 +135,8 @@ function withRatios(
     const values = players.map((p) => valuesOf(metric, p));
     const at = (p: PlayerName) => values[players.indexOf(p)] ?? null;
     const ratios = pairs.map((e) => ratio(at(`ours-${e}`), at(`engine-${e}`)));
-    return { metric, values, ratios };
+    const differences = pairs.map((e) => difference(at(`ours-${e}`), at(`engine-${e}`)));
+    return { metric, values, ratios, differences };
   });
   return { set, players, pairs, runs, shaped, rows };
 }
@@ -173,7 +181,17 @@ export function formatValue(metric: MetricDef, value: number | null): string {
   return value === null ? "—" : (value * metric.scale).toFixed(metric.digits);
 }
 
-export function formatRatio(value: number | null): string {
+/** ours / engine, or where either figure is below 0 (a ratio would read backwards) ours - engine. */
+export function formatComparison(
+  metric: MetricDef,
+  ours: number | null,
+  engine: number | null,
+): string {
+  if (ours !== null && engine !== null && (ours < 0 || engine < 0)) {
+    const diff = (ours - engine) * metric.scale;
+    return `${diff >= 0 ? "+" : ""}${diff.toFixed(metric.digits)} (diff.)`;
+  }
+  const value = ratio(ours, engine);
   return value === null ? "—" : `${value.toFixed(2)}x`;
 }
 
@@ -183,7 +201,10 @@ export function tableCells(summary: Summary): { head: string[]; body: string[][]
   const body = summary.rows.map((row) => [
     `${row.metric.label} (${row.metric.better} is better)`,
     ...row.values.map((v) => formatValue(row.metric, v)),
-    ...row.ratios.map(formatRatio),
+    ...summary.pairs.map((engine) => {
+      const at = (p: PlayerName) => row.values[summary.players.indexOf(p)] ?? null;
+      return formatComparison(row.metric, at(`ours-${engine}`), at(`engine-${engine}`));
+    }),
   ]);
   const blank = summary.pairs.map(() => "");
   body.push([
