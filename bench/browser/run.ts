@@ -1,6 +1,7 @@
 /**
- * One run, as a viewer meets the player: the admin state reset, the title filled into every
- * appliance (so no run pays cold misses another does not), every appliance shaped alike, then
+ * One run, as a viewer meets the player: the admin state reset but the caches kept (the title
+ * was filled into every appliance once, so no run pays cold misses another does not), every
+ * appliance shaped alike, then
  * a fresh browser context with the HTTP cache off opens the player's page directly
  * (`page.goto`): our app at `/watch/<id>?engine=`, or a bare page with the stock engine. The
  * page meter (meter/page-meter.js) is injected before the page's own scripts, Playwright
@@ -57,8 +58,9 @@ export class Admin {
     return state.appliances.map((a) => ({ id: a.id, host: new URL(a.baseUrl).host }));
   }
 
-  reset(): Promise<unknown> {
-    return this.call("POST", "/admin/reset");
+  /** Faults, shaping, sessions and counters cleared; the caches too unless kept. */
+  reset(keepCaches = false): Promise<unknown> {
+    return this.call("POST", "/admin/reset", keepCaches ? { keepCaches } : undefined);
   }
 
   async fill(ids: string[], titleId: string): Promise<void> {
@@ -194,8 +196,7 @@ export async function runOnce(plan: RunPlan): Promise<RunRecord> {
   let error: string | null = null;
   let measurement: Measurement | null = null;
 
-  await admin.reset();
-  await admin.fill(ids, plan.title.id);
+  await admin.reset(true);
   await admin.shape(ids, scenario, plan.latencyMs);
   const context = await plan.browser.newContext({ viewport: plan.window });
   try {
