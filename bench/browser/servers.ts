@@ -16,6 +16,7 @@ const OFFSETS = [10_000, 20_000, 30_000, 40_000];
 /** The site sits where the demo's app does (5173), moved by the same offset. */
 const SITE_PORT = 5173;
 const START_TIMEOUT_MS = 60_000;
+const BUSY_RETRIES = 3;
 const HOST = "http://127.0.0.1";
 
 export interface Servers {
@@ -56,7 +57,13 @@ async function busyPorts(offset: number): Promise<number[]> {
 
 async function chooseOffset(wanted: number | null): Promise<number> {
   if (wanted !== null) {
-    const busy = await busyPorts(wanted);
+    // Offsets above 32768 lie in Linux's ephemeral range, where an outgoing connection can hold
+    // a port for a moment: look again before calling it taken.
+    let busy = await busyPorts(wanted);
+    for (let retry = 0; busy.length > 0 && retry < BUSY_RETRIES; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      busy = await busyPorts(wanted);
+    }
     if (busy.length > 0) {
       throw new Error(
         `--port-offset ${wanted}: port ${busy.join(", ")} already in use: stop what holds it or pick another offset`,
