@@ -19,8 +19,8 @@ import { type Servers, startServers } from "./servers.ts";
 import { summarize, tableCells } from "./summary.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-/** Reset, fill, a fresh context and closing it, around each run's playing time (measured: 3-5 s). */
-const OVERHEAD_PER_RUN_SEC = 5;
+/** Reset, a fresh context and closing it, around each run's playing time (measured: about 1 s). */
+const OVERHEAD_PER_RUN_SEC = 2;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
