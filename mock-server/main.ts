@@ -1,8 +1,9 @@
 /**
  * Starts the whole delivery network on loopback:
- * `npm run network -- [--catalog DIR] [--traces DIR ...]` (each trace folder becomes profiles).
- * Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances 8101-8103),
- * each overridable; Ctrl-C closes every server and frees the ports.
+ * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N]` (each trace folder
+ * becomes profiles). Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances
+ * 8101-8103), each overridable, all moved up by `--port-offset` (the browser benchmark runs its
+ * own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees the ports.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +15,16 @@ export const DEMO_PORTS = {
   admin: 8082,
   appliances: [8101, 8102, 8103],
 };
+
+/** The demo's ports, every one moved up by `offset`. */
+export function demoPorts(offset: number): typeof DEMO_PORTS {
+  return {
+    origin: DEMO_PORTS.origin + offset,
+    steering: DEMO_PORTS.steering + offset,
+    admin: DEMO_PORTS.admin + offset,
+    appliances: DEMO_PORTS.appliances.map((p) => p + offset),
+  };
+}
 
 export async function startDemoNetwork(
   catalogDir: string,
@@ -35,10 +46,21 @@ export function describeNetwork(network: Network): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { catalog: { type: "string" }, traces: { type: "string", multiple: true } },
+    options: {
+      catalog: { type: "string" },
+      traces: { type: "string", multiple: true },
+      "port-offset": { type: "string" },
+    },
   });
+  const offset = Number(values["port-offset"] ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 50_000) {
+    console.error(
+      `network: --port-offset must be a whole number from 0 to 50000, got "${values["port-offset"]}"`,
+    );
+    process.exit(2);
+  }
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
-  const network = await startDemoNetwork(catalogDir, DEMO_PORTS, values.traces ?? []);
+  const network = await startDemoNetwork(catalogDir, demoPorts(offset), values.traces ?? []);
   console.log(describeNetwork(network));
   const stop = () => void network.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

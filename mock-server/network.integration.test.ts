@@ -518,6 +518,21 @@ describe("shaping through an appliance", () => {
   }, 30_000);
 });
 
+describe("reset", () => {
+  it("empties the caches, or keeps them when asked (a benchmark fills once)", async () => {
+    const appliance = network.urls.appliances["isp-b-1"]!;
+    const cached = async () => (await fetch(`${appliance}${segmentPath()}`)).headers.get("x-cache");
+    const filled = await admin("POST", "admin/appliances/isp-b-1/fill", { titles: [title.id] });
+    expect(filled.status, await filled.text()).toBe(200);
+    const kept = await admin("POST", "admin/reset", { keepCaches: true });
+    expect(kept.status, await kept.text()).toBe(200);
+    expect(await cached()).toBe("HIT");
+    expect((await admin("POST", "admin/reset", { keepCaches: "yes" })).status).toBe(400);
+    expect((await admin("POST", "admin/reset")).status).toBe(200);
+    expect(await cached()).toBe("MISS");
+  });
+});
+
 describe("admin API validation", () => {
   it("answers 4xx naming the field and changes nothing", async () => {
     const before = (await (await admin("GET", "admin/state")).json()) as {

@@ -88,7 +88,8 @@ export interface Network {
   reconcile(): Promise<void>;
   /** Bytes of every title, for "how much of the title does this cache hold". */
   titleTotals(): Map<string, number>;
-  reset(): Promise<void>;
+  /** Faults, shaping, sessions and counters cleared, everything up; caches too unless kept. */
+  reset(options?: { keepCaches?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -253,12 +254,14 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     popularTitles,
     reconcile,
     titleTotals: () => totals,
-    async reset() {
+    async reset({ keepCaches = false } = {}) {
       faults.clear();
-      for (const appliance of appliances) appliance.reset();
+      for (const appliance of appliances) appliance.reset({ keepCache: keepCaches });
       steering.forget();
       await steeringListener!.start();
       await reconcile();
+      // Report at once: until a heartbeat, steering knows no appliance and answers the origin.
+      heartbeat();
     },
     async close() {
       clearInterval(heartbeatTimer);

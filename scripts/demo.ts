@@ -17,7 +17,7 @@ import { buildAppServer } from "../app-server/server.ts";
 import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
-import { DEMO_PORTS, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
+import { demoPorts, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
 import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -55,12 +55,7 @@ const catalogDir = path.resolve(
 /** The e2e servers sit 10000 above the demo's, so both can run at once; `--port-offset` moves
  * every port (the browser benchmark does when another run holds the e2e ones). */
 const offset = Number(values["port-offset"] ?? (values.e2e ? 10000 : 0));
-const ports = {
-  origin: DEMO_PORTS.origin + offset,
-  steering: DEMO_PORTS.steering + offset,
-  admin: DEMO_PORTS.admin + offset,
-  appliances: DEMO_PORTS.appliances.map((p) => p + offset),
-};
+const ports = demoPorts(offset);
 const appPort = Number(values["app-port"] ?? 5173 + offset);
 /** "Someone else's host" for the e2e suite's streams from outside our catalog. */
 const FOREIGN_PORT = 8090 + offset;

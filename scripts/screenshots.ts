@@ -1,8 +1,9 @@
 /**
  * `npm run screenshots [-- --catalog DIR]`: the README's screenshots (home, a title page, the
  * player with its stats overlay, the network lab, and home at phone width), taken in the system
- * Chromium against the real servers. Default catalog: the demo's (`./catalog`, built by
- * `npm start` or `npm run encode`), else the e2e one.
+ * Chromium against the real servers (the browser benchmark's: the network and the app's
+ * production build). Default catalog: the demo's (`./catalog`, built by `npm start` or
+ * `npm run encode`), else the e2e one (built by the e2e suite or `npm start -- --e2e`).
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -16,10 +17,22 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "docs/screenshots");
 
 const { values } = parseArgs({ options: { catalog: { type: "string" } } });
-const demo = path.join(ROOT, "catalog");
-const catalog = values.catalog ?? (existsSync(path.join(demo, "catalog.json")) ? demo : null);
+const built = [path.join(ROOT, "catalog"), path.join(ROOT, ".cache/e2e-catalog")].find((dir) =>
+  existsSync(path.join(dir, "catalog.json")),
+);
+const catalog = values.catalog ?? built;
+if (!catalog) {
+  console.error(
+    "screenshots: no catalog: build the demo's with npm run encode (or the e2e one with npm start -- --e2e), or give --catalog DIR",
+  );
+  process.exit(2);
+}
 
-const servers = await startServers(catalog, (line) => console.log(line));
+const servers = await startServers({
+  catalog,
+  portOffset: null,
+  log: (line) => console.log(line),
+});
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
   args: playwrightConfig.use?.launchOptions?.args ?? [],
@@ -33,7 +46,7 @@ try {
   };
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${servers.appUrl}/`);
+  await page.goto(`${servers.siteUrl}/`);
   await page.getByRole("region", { name: /^Featured/ }).waitFor();
   await page.waitForLoadState("networkidle");
   await shot(page, "home");
@@ -54,14 +67,14 @@ try {
   });
   await shot(page, "player-stats");
 
-  await page.goto(`${servers.appUrl}/lab`);
+  await page.goto(`${servers.siteUrl}/lab`);
   await page.getByRole("article").first().waitFor();
   await page.waitForTimeout(2_000);
   await shot(page, "lab");
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const small = await phone.newPage();
-  await small.goto(`${servers.appUrl}/`);
+  await small.goto(`${servers.siteUrl}/`);
   await small.getByRole("region", { name: /^Featured/ }).waitFor();
   await small.waitForLoadState("networkidle");
   await shot(small, "home-phone");

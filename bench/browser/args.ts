@@ -2,11 +2,11 @@
  * The browser benchmark's command line: parsed and checked in full before anything starts, so
  * a typo costs a second, not a server start-up. Every error names the cause and the fix.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PROFILES } from "../../mock-server/shaping/profiles.ts";
-import { parseTrace } from "../../mock-server/shaping/trace.ts";
+import { harshSet, ScenarioError, type ScenarioSet, sample, traceSets } from "./scenarios.ts";
 
 export const PLAYERS = ["ours-hlsjs", "engine-hlsjs", "ours-shaka", "engine-shaka"] as const;
 export type PlayerName = (typeof PLAYERS)[number];
@@ -18,31 +18,35 @@ export function playerParts(name: PlayerName): { engine: EngineName; abr: AbrMod
   return { engine, abr };
 }
 
-/** The network every appliance is shaped to for a run: a named profile or an uploaded trace. */
-export type Scenario =
-  | { kind: "profile"; name: string }
-  | { kind: "trace"; name: string; file: string; text: string; meanMbps: number };
+export interface WindowSize {
+  width: number;
+  height: number;
+}
 
 export interface BenchOptions {
-  scenarios: Scenario[];
-  /** null: the catalog's longest title. */
+  sets: ScenarioSet[];
+  /** null: the bench catalog's title, or with --catalog the catalog's longest. */
   title: string | null;
-  /** Media seconds to play per run; null: the title's length, at most 50 s. */
-  durationSec: number | null;
+  /** null: the bench catalog (.cache/bench-catalog, built when missing). */
+  catalog: string | null;
+  /** Wall seconds per run, from the navigation. */
+  durationSec: number;
+  window: WindowSize;
   players: PlayerName[];
   repeat: number;
   /** Added time to first byte on every appliance; null: the profile's own (0 for traces). */
   latencyMs: number | null;
+  /** null: the first free of the usual offsets. */
+  portOffset: number | null;
   out: string;
-  /** null: the e2e catalog, built by `scripts/demo.ts --e2e` if missing. */
-  catalog: string | null;
   help: boolean;
 }
 
-/** Used when neither --traces nor --profile is given: generated, so it works on any clone. */
+/** Used when no network is given: generated, so it works on any clone. */
 export const DEFAULT_PROFILE = "fluctuating";
-/** The admin API's body limit for a trace (src/schemas/admin.ts). */
-const MAX_TRACE_CHARS = 5_000_000;
+/** A one-minute session, as a viewer who gives a title a minute. */
+export const DEFAULT_DURATION_SEC = 60;
+export const DEFAULT_WINDOW: WindowSize = { width: 1280, height: 720 };
 
 export class BenchArgError extends Error {
   override name = "BenchArgError";
@@ -50,18 +54,29 @@ export class BenchArgError extends Error {
 
 export const USAGE = `npm run bench:browser -- [options]
 
-Plays one title in the system Chromium once per player, every appliance shaped alike, and
-compares QoE side by side (ratios: our controller / the engine's own ABR).
+Plays one title in the system Chromium once per player (our controller in our app, and each
+engine's stock build with its own ABR in a bare page), every appliance shaped alike, measures
+every player the same way from outside, and compares QoE side by side (ours / engine's own).
 
-  --traces <file|folder>[,...]  Pensieve ("<seconds> <Mbit/s>") or mahimahi traces; repeatable
-  --profile <name>              a shaping profile instead: ${Object.keys(PROFILES).join(", ")}
-                                (default without either: ${DEFAULT_PROFILE})
-  --title <id>                  title id (default: the catalog's longest)
-  --duration <s>                media seconds per run (default: the title's length, at most 50)
+Networks (one table per set, then all sets):
+  --traces <file|folder>[,...]  Pensieve or mahimahi traces; a folder is a set, a folder of
+                                folders one set each; repeatable
+  --sample <n>                  play n traces of each set, picked by --seed
+  --harsh <n>                   n generated harsh traces (seeds --seed, --seed + 1, …)
+  --seed <n>                    seed for --sample and --harsh (default 1)
+  --profile <name>              a shaping profile: ${Object.keys(PROFILES).join(", ")}
+                                (default without any network: ${DEFAULT_PROFILE})
+Runs:
+  --duration <s>                wall seconds per run from the navigation (default ${DEFAULT_DURATION_SEC})
+  --window <WxH>                browser viewport (default ${DEFAULT_WINDOW.width}x${DEFAULT_WINDOW.height})
   --players <list>              comma-separated, default ${PLAYERS.join(",")}
   --repeat <n>                  runs per player and network (default 1)
   --latency <ms>                added time to first byte on every appliance
-  --catalog <dir>               serve this catalog (e.g. ./catalog, the demo's) instead of the e2e one
+Content and servers:
+  --catalog <dir>               serve this catalog instead of the bench catalog (.cache/bench-catalog)
+  --title <id>                  title id (default: the bench title, or the catalog's longest)
+  --port-offset <n>             run the servers this far above the demo's ports (default: the
+                                first free of 10000, 20000, 30000, 40000)
   --out <file.json>             default .cache/bench/browser-<timestamp>.json
   --help`;
 
@@ -72,94 +87,40 @@ function splitList(values: string[] | undefined): string[] {
     .filter((v) => v !== "");
 }
 
-function positiveNumber(raw: string | undefined, option: string, integer: boolean): number | null {
+/** A number from an option, checked: whole or not, and the smallest allowed. */
+function numberOption(
+  raw: string | undefined,
+  option: string,
+  { integer, min }: { integer: boolean; min: number },
+): number | null {
   if (raw === undefined) return null;
   const value = Number(raw);
-  const ok = raw.trim() !== "" && Number.isFinite(value) && value > 0;
+  const ok = raw.trim() !== "" && Number.isFinite(value) && value >= min;
   if (!ok || (integer && !Number.isInteger(value))) {
-    const kind = integer ? "a whole number of at least 1" : "a number greater than 0";
+    const kind = integer ? `a whole number of at least ${min}` : `a number of at least ${min}`;
     throw new BenchArgError(`${option} must be ${kind}, got "${raw}"`);
   }
   return value;
 }
 
-/** Trace files named on the command line: a folder gives its regular, non-hidden files, sorted. */
-export function traceFiles(entries: string[], cwd: string): string[] {
-  const files: string[] = [];
-  for (const entry of entries) {
-    const full = path.resolve(cwd, entry);
-    if (!existsSync(full)) {
-      throw new BenchArgError(
-        `--traces: no such file or folder "${entry}": give a trace file (Pensieve "<seconds> <Mbit/s>" lines or mahimahi ms lines) or a folder of them`,
-      );
-    }
-    if (statSync(full).isDirectory()) {
-      const inside = readdirSync(full, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith("."))
-        .map((e) => path.join(full, e.name))
-        .sort();
-      if (inside.length === 0)
-        throw new BenchArgError(
-          `--traces: folder "${entry}" holds no trace files: put traces in it or name files`,
-        );
-      files.push(...inside);
-    } else files.push(full);
-  }
-  return files;
-}
-
-/** Reads and parses one trace here, so a bad line is reported before any server starts. */
-export function loadTraceScenario(file: string, cwd: string): Scenario {
-  const text = readFileSync(file, "utf8");
-  const shown = path.relative(cwd, file) || file;
-  if (text.length > MAX_TRACE_CHARS) {
+export function parseWindow(raw: string): WindowSize {
+  const match = /^(\d+)x(\d+)$/.exec(raw.trim());
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (!match || width < 320 || height < 180 || width > 7680 || height > 4320) {
     throw new BenchArgError(
-      `--traces: ${shown} is ${text.length} characters, over the admin API's ${MAX_TRACE_CHARS}: cut it shorter`,
+      `--window must be WIDTHxHEIGHT in pixels, from 320x180 to 7680x4320 (e.g. 1280x720), got "${raw}"`,
     );
   }
-  try {
-    const trace = parseTrace(text);
-    const bits = trace.samples.reduce((sum, s, i) => {
-      const end = trace.samples[i + 1]?.atSec ?? trace.durationSec;
-      return sum + s.mbps * (end - s.atSec);
-    }, 0);
-    // Folder and file name: "fcc/trace_1" reads better in a table than a full path.
-    const name = `${path.basename(path.dirname(file))}/${path.basename(file).replace(/\.[^.]+$/, "")}`;
-    return { kind: "trace", name, file, text, meanMbps: bits / trace.durationSec };
-  } catch (error) {
-    throw new BenchArgError(
-      `--traces: ${shown} is not a trace: ${(error as Error).message}; fix the file (Pensieve "<seconds> <Mbit/s>" or mahimahi "<ms>" per line) or leave it out`,
-    );
-  }
+  return { width, height };
 }
 
 export function timestampName(now: Date): string {
   return now.toISOString().replace(/\..*$/, "").replace(/:/g, "-");
 }
 
-export function parseBenchArgs(argv: string[], cwd: string, now = new Date()): BenchOptions {
-  let values: ReturnType<typeof parse>["values"];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new BenchArgError(`${(error as Error).message} (see --help)`);
-  }
-  const out = path.resolve(cwd, values.out ?? `.cache/bench/browser-${timestampName(now)}.json`);
-  if (values.help) {
-    return {
-      scenarios: [],
-      title: null,
-      durationSec: null,
-      players: [...PLAYERS],
-      repeat: 1,
-      latencyMs: null,
-      out,
-      catalog: null,
-      help: true,
-    };
-  }
-
-  const players = splitList(values.players);
+function chosenPlayers(values: string[] | undefined): PlayerName[] {
+  const players = splitList(values);
   for (const p of players) {
     if (!(PLAYERS as readonly string[]).includes(p)) {
       throw new BenchArgError(
@@ -167,24 +128,55 @@ export function parseBenchArgs(argv: string[], cwd: string, now = new Date()): B
       );
     }
   }
-  const chosen = (players.length > 0 ? [...new Set(players)] : [...PLAYERS]) as PlayerName[];
+  return (players.length > 0 ? [...new Set(players)] : [...PLAYERS]) as PlayerName[];
+}
 
-  const traceEntries = splitList(values.traces);
-  if (traceEntries.length > 0 && values.profile !== undefined) {
-    throw new BenchArgError("give --traces or --profile, not both: run the bench once for each");
+type Values = ReturnType<typeof parse>["values"];
+
+function networkSets(values: Values, cwd: string): ScenarioSet[] {
+  const entries = splitList(values.traces);
+  const sampleCount = numberOption(values.sample, "--sample", { integer: true, min: 1 });
+  const harsh = numberOption(values.harsh, "--harsh", { integer: true, min: 1 });
+  const seed = numberOption(values.seed, "--seed", { integer: true, min: 0 }) ?? 1;
+  if (sampleCount !== null && entries.length === 0) {
+    throw new BenchArgError("--sample picks traces from --traces sets: give --traces too");
   }
-  let scenarios: Scenario[];
-  if (traceEntries.length > 0) {
-    scenarios = traceFiles(traceEntries, cwd).map((f) => loadTraceScenario(f, cwd));
-  } else {
+  if (values.seed !== undefined && sampleCount === null && harsh === null) {
+    throw new BenchArgError("--seed only chooses --sample and --harsh traces: give one of them");
+  }
+  const sets: ScenarioSet[] = [];
+  try {
+    for (const set of traceSets(entries, cwd)) {
+      const scenarios =
+        sampleCount === null ? set.scenarios : sample(set.scenarios, sampleCount, seed);
+      sets.push({ name: set.name, scenarios });
+    }
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new BenchArgError(error.message);
+    throw error;
+  }
+  if (harsh !== null) sets.push(harshSet(harsh, seed));
+  if (values.profile !== undefined || sets.length === 0) {
     const name = values.profile ?? DEFAULT_PROFILE;
     if (!(name in PROFILES)) {
       throw new BenchArgError(
-        `--profile: unknown shaping profile "${name}": choose one of ${Object.keys(PROFILES).join(", ")}, or give --traces for a trace file`,
+        `--profile: unknown shaping profile "${name}": choose one of ${Object.keys(PROFILES).join(", ")}, or give --traces or --harsh`,
       );
     }
-    scenarios = [{ kind: "profile", name }];
+    sets.push({ name: `profile ${name}`, scenarios: [{ kind: "profile", name }] });
   }
+  return sets;
+}
+
+export function parseBenchArgs(argv: string[], cwd: string, now = new Date()): BenchOptions {
+  let values: Values;
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new BenchArgError(`${(error as Error).message} (see --help)`);
+  }
+  const out = path.resolve(cwd, values.out ?? `.cache/bench/browser-${timestampName(now)}.json`);
+  const help = values.help ?? false;
 
   const title = values.title ?? null;
   if (title !== null && !/^[a-z0-9][a-z0-9-]*$/.test(title)) {
@@ -192,38 +184,39 @@ export function parseBenchArgs(argv: string[], cwd: string, now = new Date()): B
       `--title: "${title}" is not a title id (lower-case letters, digits, dashes)`,
     );
   }
-
   let catalog: string | null = null;
   if (values.catalog !== undefined) {
     catalog = path.resolve(cwd, values.catalog);
     if (!existsSync(path.join(catalog, "catalog.json"))) {
       throw new BenchArgError(
-        `--catalog: no catalog.json in "${values.catalog}": build it first with npm run encode -- --out ${values.catalog}`,
+        `--catalog: no catalog.json in "${values.catalog}": build it first with npm run encode -- --out ${values.catalog}, or leave --catalog out for the bench catalog`,
       );
     }
   }
-
-  const latencyRaw = values.latency;
-  let latencyMs: number | null = null;
-  if (latencyRaw !== undefined) {
-    latencyMs = Number(latencyRaw);
-    if (latencyRaw.trim() === "" || !Number.isInteger(latencyMs) || latencyMs < 0) {
-      throw new BenchArgError(
-        `--latency must be a whole number of ms, 0 or more, got "${latencyRaw}"`,
-      );
-    }
+  const portOffset = numberOption(values["port-offset"], "--port-offset", {
+    integer: true,
+    min: 0,
+  });
+  if (portOffset !== null && portOffset > 50_000) {
+    throw new BenchArgError(
+      `--port-offset must be at most 50000 (ports stop at 65535), got ${portOffset}`,
+    );
   }
 
   return {
-    scenarios,
+    sets: help ? [] : networkSets(values, cwd),
     title,
-    durationSec: positiveNumber(values.duration, "--duration", false),
-    players: chosen,
-    repeat: positiveNumber(values.repeat, "--repeat", true) ?? 1,
-    latencyMs,
-    out,
     catalog,
-    help: false,
+    durationSec:
+      numberOption(values.duration, "--duration", { integer: false, min: 5 }) ??
+      DEFAULT_DURATION_SEC,
+    window: values.window === undefined ? DEFAULT_WINDOW : parseWindow(values.window),
+    players: chosenPlayers(values.players),
+    repeat: numberOption(values.repeat, "--repeat", { integer: true, min: 1 }) ?? 1,
+    latencyMs: numberOption(values.latency, "--latency", { integer: true, min: 0 }),
+    portOffset,
+    out,
+    help,
   };
 }
 
@@ -234,13 +227,18 @@ function parse(argv: string[]) {
     allowPositionals: false,
     options: {
       traces: { type: "string", multiple: true },
+      sample: { type: "string" },
+      harsh: { type: "string" },
+      seed: { type: "string" },
       profile: { type: "string" },
-      title: { type: "string" },
       duration: { type: "string" },
+      window: { type: "string" },
       players: { type: "string", multiple: true },
       repeat: { type: "string" },
       latency: { type: "string" },
       catalog: { type: "string" },
+      title: { type: "string" },
+      "port-offset": { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

@@ -1,31 +1,32 @@
 /**
- * The servers the benchmark plays against: `scripts/demo.ts` as a child process (the same
- * start-up as `npm start` and the Playwright suite: the network and the app; with `--e2e` it
- * first builds the e2e catalog when it is missing), read for its URLs. On the e2e ports when
- * they are free, else `--port-offset` moves it 10000 further up.
+ * The servers the benchmark plays against, all on one set of ports `portOffset` above the
+ * demo's: the delivery network (`mock-server/main.ts` as a child process, so the shaping's
+ * timers do not share an event loop with the browser driver) serving the chosen catalog, and
+ * the site (site.ts: our app's production build and the bare stock pages), built meanwhile.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { DEMO_PORTS } from "../../mock-server/main.ts";
+import { demoPorts } from "../../mock-server/main.ts";
+import { buildApp, type Site, startSite } from "./site.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-/** The e2e ports, then two more sets; every server of a set must be free. */
-const OFFSETS = [10_000, 20_000, 30_000];
-const APP_PORT = 5173;
-/** demo.ts's host for streams from outside the catalog, started with --e2e. */
-const FOREIGN_PORT = 8090;
-/** A fresh clone encodes the e2e clip first (about a minute on two cores). */
-const START_TIMEOUT_MS = 10 * 60_000;
-/** Where `scripts/demo.ts --e2e` builds the e2e catalog (a 60 s generated clip). */
-export const E2E_CATALOG = path.join(ROOT, ".cache/e2e-catalog");
+/** Offsets tried when none is given: the e2e suite's first, as before. */
+const OFFSETS = [10_000, 20_000, 30_000, 40_000];
+/** The site sits where the demo's app does (5173), moved by the same offset. */
+const SITE_PORT = 5173;
+const START_TIMEOUT_MS = 60_000;
+const BUSY_RETRIES = 3;
+const HOST = "http://127.0.0.1";
 
 export interface Servers {
-  appUrl: string;
-  adminUrl: string;
+  siteUrl: string;
   originUrl: string;
+  steeringUrl: string;
+  adminUrl: string;
   portOffset: number;
+  /** Seconds the app's production build took. */
+  appBuildSec: number;
   stop(): Promise<void>;
 }
 
@@ -37,25 +38,46 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function freeOffset(): Promise<number> {
-  const base = [
-    DEMO_PORTS.origin,
-    DEMO_PORTS.steering,
-    DEMO_PORTS.admin,
-    ...DEMO_PORTS.appliances,
-    APP_PORT,
-    FOREIGN_PORT,
+function portsAt(offset: number): number[] {
+  const network = demoPorts(offset);
+  return [
+    network.origin,
+    network.steering,
+    network.admin,
+    ...network.appliances,
+    SITE_PORT + offset,
   ];
-  for (const offset of OFFSETS) {
-    const free = await Promise.all(base.map((p) => portFree(p + offset)));
-    if (free.every(Boolean)) return offset;
+}
+
+async function busyPorts(offset: number): Promise<number[]> {
+  const ports = portsAt(offset);
+  const free = await Promise.all(ports.map(portFree));
+  return ports.filter((_, i) => !free[i]);
+}
+
+async function chooseOffset(wanted: number | null): Promise<number> {
+  if (wanted !== null) {
+    // Offsets above 32768 lie in Linux's ephemeral range, where an outgoing connection can hold
+    // a port for a moment: look again before calling it taken.
+    let busy = await busyPorts(wanted);
+    for (let retry = 0; busy.length > 0 && retry < BUSY_RETRIES; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      busy = await busyPorts(wanted);
+    }
+    if (busy.length > 0) {
+      throw new Error(
+        `--port-offset ${wanted}: port ${busy.join(", ")} already in use: stop what holds it or pick another offset`,
+      );
+    }
+    return wanted;
   }
+  for (const offset of OFFSETS) if ((await busyPorts(offset)).length === 0) return offset;
   throw new Error(
-    `no free set of ports (tried offsets ${OFFSETS.join(", ")} over ${base.join(", ")}): stop the other demo or e2e servers`,
+    `no free set of ports (tried offsets ${OFFSETS.join(", ")} over ${portsAt(0).join(", ")}): give a free one with --port-offset`,
   );
 }
 
-/** Ends the child and anything it started (its process group: the encoder, if still running). */
+/** Ends the child and anything it started (its process group). */
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
@@ -83,79 +105,83 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startServers(
-  catalog: string | null,
-  log: (line: string) => void,
-): Promise<Servers> {
-  const portOffset = await freeOffset();
-  const args = ["--import", "tsx", path.join(ROOT, "scripts/demo.ts")];
-  args.push("--port-offset", String(portOffset));
-  // A built catalog is served as it is (--e2e would also encode the e2e clip into it and start
-  // the e2e suite's extra hosts); only a missing e2e catalog needs demo.ts --e2e to build it.
-  const served = catalog ?? E2E_CATALOG;
-  if (catalog || existsSync(path.join(E2E_CATALOG, "catalog.json")))
-    args.push("--skip-encode", "--catalog", served);
-  else args.push("--e2e");
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so stopping it also stops an encoder it may have started.
-    detached: true,
-  });
-  const recent: string[] = [];
-  const urls: { app?: string; admin?: string; origin?: string } = {};
-
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`servers not up after ${START_TIMEOUT_MS / 1000} s`)),
-      START_TIMEOUT_MS,
-    );
-    const onLine = (line: string) => {
-      recent.push(line);
-      if (recent.length > 20) recent.shift();
-      const origin = /^origin:\s+(\S+)/.exec(line);
-      if (origin) urls.origin = origin[1]!.replace(/\/$/, "");
-      const admin = /^admin API:\s+(\S+?)admin\/state/.exec(line);
-      if (admin) urls.admin = admin[1]!.replace(/\/$/, "");
-      const app = /^app:\s+(\S+)/.exec(line);
-      if (app) {
-        urls.app = app[1]!.replace(/\/$/, "");
-        clearTimeout(timer);
-        resolve();
-      }
-      if (!urls.app && line.trim() !== "") log(`  servers: ${line}`);
-    };
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffer = "";
-      stream?.setEncoding("utf8");
-      stream?.on("data", (chunk: string) => {
-        buffer += chunk;
-        const lines = buffer.split(/\r?\n|\r/);
-        buffer = lines.pop() ?? "";
-        for (const line of lines) onLine(line);
-      });
+/** Resolves once the admin API answers; rejects when the child exits first or time runs out. */
+async function networkReady(child: ChildProcess, adminUrl: string, recent: string[]) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`mock-server/main.ts exited (${child.exitCode}):\n${recent.join("\n")}`);
     }
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`scripts/demo.ts exited (${code}) before serving:\n${recent.join("\n")}`));
-    });
-  });
+    const ok = await fetch(`${adminUrl}/admin/state`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(
+    `the network was not up after ${START_TIMEOUT_MS / 1000} s:\n${recent.join("\n")}`,
+  );
+}
 
+export async function startServers(options: {
+  catalog: string;
+  portOffset: number | null;
+  log: (line: string) => void;
+}): Promise<Servers> {
+  const offset = await chooseOffset(options.portOffset);
+  const ports = demoPorts(offset);
+  const urls = {
+    origin: `${HOST}:${ports.origin}`,
+    steering: `${HOST}:${ports.steering}`,
+    admin: `${HOST}:${ports.admin}`,
+  };
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "mock-server/main.ts"),
+      "--catalog",
+      options.catalog,
+      "--port-offset",
+      String(offset),
+    ],
+    // Its own process group, so stopping it stops all of it.
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const recent: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      recent.push(...chunk.split(/\r?\n/).filter((l) => l.trim() !== ""));
+      recent.splice(0, Math.max(0, recent.length - 20));
+    });
+  }
+  let site: Site | null = null;
   try {
-    await ready;
+    const appDir = path.join(ROOT, `.cache/bench/app-${offset}`);
+    const buildStarted = performance.now();
+    await buildApp(urls, appDir);
+    const appBuildSec = (performance.now() - buildStarted) / 1000;
+    await networkReady(child, urls.admin, recent);
+    site = await startSite(appDir, SITE_PORT + offset);
+    const opened = site;
+    return {
+      siteUrl: opened.url,
+      originUrl: urls.origin,
+      steeringUrl: urls.steering,
+      adminUrl: urls.admin,
+      portOffset: offset,
+      appBuildSec,
+      stop: async () => {
+        await opened.close().catch(() => undefined);
+        await stopChild(child);
+      },
+    };
   } catch (error) {
+    await site?.close().catch(() => undefined);
     await stopChild(child);
     throw error;
   }
-  if (!urls.admin || !urls.origin || !urls.app) {
-    await stopChild(child);
-    throw new Error(`scripts/demo.ts printed no origin or admin URL:\n${recent.join("\n")}`);
-  }
-  return {
-    appUrl: urls.app,
-    adminUrl: urls.admin,
-    originUrl: urls.origin,
-    portOffset,
-    stop: () => stopChild(child),
-  };
 }

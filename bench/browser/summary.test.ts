@@ -1,55 +1,51 @@
 import { describe, expect, it } from "vitest";
-import type { QoeFigures } from "../../src/features/player/qoe.ts";
 import type { PlayerName } from "./args.ts";
+import type { RunMetrics } from "./meter/measure.ts";
 import {
-  ALL_SCENARIOS,
+  ALL_SETS,
   enginePairs,
-  type RunResult,
+  type RunOutcome,
   ratio,
   shapedShare,
   summarize,
-  summarizeScenario,
+  summarizeSet,
   tableCells,
 } from "./summary.ts";
 
-function figures(over: Partial<QoeFigures>): QoeFigures {
+function metrics(over: Partial<RunMetrics>): RunMetrics {
   return {
     timeToFirstFrameMs: 1000,
+    startupMs: 1100,
     stallCount: 0,
-    stallMs: 0,
-    freezes: 0,
-    averageBitrateBps: 500_000,
-    averageQuality: 80,
+    stallSec: 0,
+    stalledAtEnd: false,
+    pausedSec: 0,
+    mediaSec: 58,
+    playedSegments: 29,
+    playedMediaSec: 58,
+    qoeLin: 10,
+    qoeQ: 40,
+    qoeLinPer4s: 0.7,
+    qoeQPer4s: 2.8,
+    averageBitrateKbps: 500,
+    averageQuality: 60,
     switches: 2,
-    applianceChanges: 0,
+    unknownRenditions: 0,
+    segmentRequests: 30,
+    maxRequestsPerSegment: 1,
+    abortedRequests: 0,
+    failedRequests: 0,
     droppedFrames: 0,
-    qualityQoe: 40,
     ...over,
   };
 }
 
-function run(
-  scenario: string,
-  player: PlayerName,
-  over: Partial<QoeFigures> | null,
-  repeat = 1,
-): RunResult {
-  return {
-    scenario,
-    player,
-    repeat,
-    metrics: over === null ? null : figures(over),
-    renditionReported: true,
-    shapedShare: 1,
-    complete: over !== null,
-    mediaSec: 60,
-    wallSec: 65,
-    error: over === null ? "crashed" : null,
-  };
+function run(set: string, player: PlayerName, over: Partial<RunMetrics> | null): RunOutcome {
+  return { set, player, metrics: over === null ? null : metrics(over), shapedShare: 1 };
 }
 
 const ALL: PlayerName[] = ["ours-hlsjs", "engine-hlsjs", "ours-shaka", "engine-shaka"];
-const row = (s: ReturnType<typeof summarizeScenario>, key: keyof QoeFigures) =>
+const row = (s: ReturnType<typeof summarizeSet>, key: keyof RunMetrics) =>
   s.rows.find((r) => r.metric.key === key)!;
 
 describe("ratio", () => {
@@ -63,9 +59,9 @@ describe("ratio", () => {
 
 describe("shapedShare", () => {
   it("is the appliances' share of segment requests, null with none", () => {
-    const hosts = ["127.0.0.1:18101", "127.0.0.1:18102"];
-    expect(shapedShare({ "127.0.0.1:18101": 6, "127.0.0.1:18080": 2 }, hosts)).toBe(0.75);
-    expect(shapedShare({ "127.0.0.1:18080": 5 }, hosts)).toBe(0);
+    const hosts = ["127.0.0.1:48101", "127.0.0.1:48102"];
+    expect(shapedShare({ "127.0.0.1:48101": 6, "127.0.0.1:48080": 2 }, hosts)).toBe(0.75);
+    expect(shapedShare({ "127.0.0.1:48080": 5 }, hosts)).toBe(0);
     expect(shapedShare({}, hosts)).toBeNull();
   });
 });
@@ -78,107 +74,92 @@ describe("enginePairs", () => {
   });
 });
 
-describe("summarizeScenario", () => {
-  it("averages repeats per player and divides ours by the same engine's own ABR", () => {
+describe("summarizeSet", () => {
+  it("averages a set's runs per player and divides ours by the same engine's own ABR", () => {
     const results = [
-      run("t", "ours-hlsjs", { timeToFirstFrameMs: 800, stallMs: 1000 }, 1),
-      run("t", "ours-hlsjs", { timeToFirstFrameMs: 1200, stallMs: 3000 }, 2),
-      run("t", "engine-hlsjs", { timeToFirstFrameMs: 2000, stallMs: 4000 }),
-      run("t", "ours-shaka", { averageBitrateBps: 600_000 }),
-      run("t", "engine-shaka", { averageBitrateBps: 400_000 }),
+      run("hsdpa", "ours-hlsjs", { timeToFirstFrameMs: 800, stallSec: 1 }),
+      run("hsdpa", "ours-hlsjs", { timeToFirstFrameMs: 1200, stallSec: 3 }),
+      run("hsdpa", "engine-hlsjs", { timeToFirstFrameMs: 2000, stallSec: 4 }),
+      run("hsdpa", "ours-shaka", { averageBitrateKbps: 600 }),
+      run("hsdpa", "engine-shaka", { averageBitrateKbps: 400 }),
       run("other", "ours-hlsjs", { timeToFirstFrameMs: 99_999 }),
     ];
-    const s = summarizeScenario(results, ALL, "t");
+    const s = summarizeSet(results, ALL, "hsdpa");
     expect(s.pairs).toEqual(["hlsjs", "shaka"]);
     expect(row(s, "timeToFirstFrameMs").values).toEqual([1000, 2000, 1000, 1000]);
     expect(row(s, "timeToFirstFrameMs").ratios).toEqual([0.5, 1]);
-    expect(row(s, "stallMs").values[0]).toBe(2000);
-    expect(row(s, "stallMs").ratios).toEqual([0.5, 1]);
-    expect(row(s, "averageBitrateBps").ratios[1]).toBeCloseTo(1.5);
-    expect(s.runs).toEqual([
-      { ok: 2, total: 2, complete: 2 },
-      { ok: 1, total: 1, complete: 1 },
-      { ok: 1, total: 1, complete: 1 },
-      { ok: 1, total: 1, complete: 1 },
-    ]);
+    expect(row(s, "stallSec").values[0]).toBe(2);
+    expect(row(s, "stallSec").ratios).toEqual([0.5, 1]);
+    expect(row(s, "averageBitrateKbps").ratios[1]).toBeCloseTo(1.5);
+    expect(s.runs[0]).toEqual({ measured: 2, played: 2, total: 2 });
   });
 
-  it("leaves failed runs out of the means, and a player with none shows no figure", () => {
+  it("leaves failed runs out of the means, and time to first frame of runs that showed none", () => {
     const results = [
-      run("t", "ours-hlsjs", { stallCount: 2 }),
-      run("t", "ours-hlsjs", null, 2),
+      run("t", "ours-hlsjs", { stallCount: 2, timeToFirstFrameMs: null }),
+      run("t", "ours-hlsjs", null),
       run("t", "engine-hlsjs", null),
     ];
-    const s = summarizeScenario(results, ["ours-hlsjs", "engine-hlsjs"], "t");
+    const s = summarizeSet(results, ["ours-hlsjs", "engine-hlsjs"], "t");
     expect(row(s, "stallCount").values).toEqual([2, null]);
     expect(row(s, "stallCount").ratios).toEqual([null]);
-    expect(s.runs[0]).toEqual({ ok: 1, total: 2, complete: 1 });
-  });
-
-  it("leaves bitrate and quality out of runs that never reported a rendition", () => {
-    const silent = {
-      ...run("t", "engine-shaka", { averageBitrateBps: 0 }),
-      renditionReported: false,
-    };
-    const s = summarizeScenario(
-      [run("t", "engine-shaka", { averageBitrateBps: 400_000, stallCount: 1 }, 2), silent],
-      ["engine-shaka"],
-      "t",
-    );
-    expect(row(s, "averageBitrateBps").values).toEqual([400_000]);
-    expect(row(s, "stallCount").values).toEqual([0.5]);
-  });
-
-  it("averages time to first frame over the runs that showed a frame", () => {
-    const results = [
-      run("t", "ours-shaka", { timeToFirstFrameMs: null }),
-      run("t", "ours-shaka", { timeToFirstFrameMs: 900 }, 2),
-    ];
-    const s = summarizeScenario(results, ["ours-shaka"], "t");
-    expect(row(s, "timeToFirstFrameMs").values).toEqual([900]);
+    expect(row(s, "timeToFirstFrameMs").values).toEqual([null, null]);
+    expect(s.runs[0]).toEqual({ measured: 1, played: 0, total: 2 });
   });
 });
 
 describe("summarize", () => {
-  it("adds an overall table where each network counts once", () => {
+  it("adds an overall table where each set counts once", () => {
     const results = [
-      run("a", "ours-hlsjs", { stallMs: 1000 }),
-      run("a", "ours-hlsjs", { stallMs: 3000 }, 2),
-      run("a", "engine-hlsjs", { stallMs: 1000 }),
-      run("b", "ours-hlsjs", { stallMs: 0 }),
-      run("b", "engine-hlsjs", { stallMs: 3000 }),
+      run("a", "ours-hlsjs", { stallSec: 1 }),
+      run("a", "ours-hlsjs", { stallSec: 3 }),
+      run("a", "engine-hlsjs", { stallSec: 1 }),
+      run("b", "ours-hlsjs", { stallSec: 0 }),
+      run("b", "engine-hlsjs", { stallSec: 3 }),
     ];
     const tables = summarize(results, ["ours-hlsjs", "engine-hlsjs"], ["a", "b"]);
-    expect(tables.map((t) => t.scenario)).toEqual(["a", "b", ALL_SCENARIOS]);
+    expect(tables.map((t) => t.set)).toEqual(["a", "b", ALL_SETS]);
     const overall = tables[2]!;
-    // a: ours 2000, engine 1000; b: ours 0, engine 3000 -> 1000 vs 2000.
-    expect(row(overall, "stallMs").values).toEqual([1000, 2000]);
-    expect(row(overall, "stallMs").ratios).toEqual([0.5]);
-    expect(overall.runs[0]).toEqual({ ok: 3, total: 3, complete: 3 });
+    // a: ours 2, engine 1; b: ours 0, engine 3 -> 1 vs 2.
+    expect(row(overall, "stallSec").values).toEqual([1, 2]);
+    expect(row(overall, "stallSec").ratios).toEqual([0.5]);
+    expect(overall.runs[0]).toEqual({ measured: 3, played: 3, total: 3 });
   });
 
-  it("gives one table for one network", () => {
+  it("gives one table for one set", () => {
     expect(summarize([run("a", "ours-hlsjs", {})], ["ours-hlsjs"], ["a"])).toHaveLength(1);
   });
 });
 
 describe("tableCells", () => {
+  it("shows the difference where a QoE is negative, as a ratio would read backwards", () => {
+    const results = [
+      run("t", "ours-shaka", { qoeQPer4s: -2.9 }),
+      run("t", "engine-shaka", { qoeQPer4s: -9.4 }),
+    ];
+    const { body } = tableCells(summarizeSet(results, ["ours-shaka", "engine-shaka"], "t"));
+    expect(body[1]).toEqual([
+      "QoE_q per 4 s (higher is better)",
+      "-2.90",
+      "-9.40",
+      "+6.50 (diff.)",
+    ]);
+  });
+
   it("shows figures in display units, ratios as multiples, and dashes where none exist", () => {
     const results = [
-      run("t", "ours-hlsjs", { timeToFirstFrameMs: 812.4, stallMs: 2345, stallCount: 1 }),
-      run("t", "engine-hlsjs", { timeToFirstFrameMs: 1624.8, stallMs: 0, stallCount: 0 }),
+      run("t", "ours-hlsjs", { timeToFirstFrameMs: 812.4, stallSec: 2.345, stallCount: 1 }),
+      run("t", "engine-hlsjs", { timeToFirstFrameMs: 1624.8, stallSec: 0, stallCount: 0 }),
     ];
-    const { head, body } = tableCells(
-      summarizeScenario(results, ["ours-hlsjs", "engine-hlsjs"], "t"),
-    );
+    const { head, body } = tableCells(summarizeSet(results, ["ours-hlsjs", "engine-hlsjs"], "t"));
     expect(head).toEqual(["t", "ours-hlsjs", "engine-hlsjs", "ours/engine hlsjs"]);
-    expect(body[0]).toEqual(["quality-aware QoE (higher is better)", "40.0", "40.0", "1.00x"]);
-    expect(body[1]).toEqual(["time to first frame, ms (lower is better)", "812", "1625", "0.50x"]);
-    expect(body[3]).toEqual(["stall time, s (lower is better)", "2.35", "0.00", "—"]);
-    expect(body[4]).toEqual(["average bitrate, kbit/s (higher is better)", "500", "500", "1.00x"]);
+    expect(body[0]).toEqual(["QoE_lin per 4 s (higher is better)", "0.70", "0.70", "1.00x"]);
+    expect(body[2]).toEqual(["time to first frame, s (lower is better)", "0.81", "1.62", "0.50x"]);
+    expect(body[4]).toEqual(["stall time, s (lower is better)", "2.35", "0.00", "—"]);
+    expect(body[5]).toEqual(["average bitrate, kbit/s (higher is better)", "500", "500", "1.00x"]);
     expect(body.at(-2)).toEqual(["segment requests to shaped appliances", "100%", "100%", ""]);
     expect(body.at(-1)).toEqual([
-      "runs with figures / complete / all",
+      "runs measured / showed a frame / all",
       "1 / 1 / 1",
       "1 / 1 / 1",
       "",

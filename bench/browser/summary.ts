@@ -1,83 +1,62 @@
 /**
- * The comparison table, pure: run results in, per-network means and ratios out. A ratio is our
- * controller's figure over the same engine's own ABR's, so below 1 is better on "lower is
- * better" rows (time to first frame, stalls) and above 1 on "higher is better" ones (bitrate,
- * quality).
+ * The comparison tables, pure: run outcomes in, per-set means and ratios out. A set's figure
+ * for a player is the mean over its runs (every trace and repeat); the overall table gives
+ * each set one vote. A ratio is our controller's figure over the same engine's own ABR's, so
+ * below 1 is better on "lower is better" rows (time to first frame, stalls) and above 1 on
+ * "higher is better" ones (QoE, bitrate, quality). QoE can be negative, where a ratio reads
+ * backwards (-3 / -9 = 0.33 though ours is better): there the table shows the difference,
+ * ours - engine, instead.
  */
-import type { QoeFigures } from "../../src/features/player/qoe.ts";
 import { type EngineName, type PlayerName, playerParts } from "./args.ts";
+import type { RunMetrics } from "./meter/measure.ts";
 
-export interface RunResult {
-  scenario: string;
+export interface RunOutcome {
+  set: string;
   player: PlayerName;
-  repeat: number;
-  /** null when the run failed before the page could be read. */
-  metrics: QoeFigures | null;
-  /** False when the player never said which rendition played: bitrate and quality are unknown. */
-  renditionReported: boolean;
-  /** Played the whole duration (or to the end); false when cut at the wall-clock limit. */
-  complete: boolean;
-  mediaSec: number;
-  wallSec: number;
-  error: string | null;
-  /** The session's status when the run ended (playing, stalled, ended, …) and its last warnings. */
-  status?: string | null;
-  warnings?: string[];
-  /** Segment requests of the measured session per server (host:port). */
-  requestsByHost?: Record<string, number>;
-  /** Share of those that went to an appliance: below 1, part of the run was not shaped. */
-  shapedShare?: number | null;
+  /** null when the run failed before anything could be measured. */
+  metrics: RunMetrics | null;
+  /** Share of segment requests that went to appliances: below 1, part of the run was not shaped. */
+  shapedShare: number | null;
 }
 
 export interface MetricDef {
-  key: keyof QoeFigures;
+  key: keyof RunMetrics;
   label: string;
   better: "lower" | "higher";
-  /** Multiplies the stored figure for display (ms to s, bit/s to kbit/s). */
+  /** Multiplies the stored figure for display (ms to s). */
   scale: number;
   digits: number;
-  /** Only known when the player reported the rendition it played. */
-  needsRendition?: boolean;
 }
 
 export const METRICS: MetricDef[] = [
-  {
-    // The target's figure: the simulator's QoE_q over the run (src/features/player/qoe.ts).
-    key: "qualityQoe",
-    label: "quality-aware QoE",
-    better: "higher",
-    scale: 1,
-    digits: 1,
-    needsRendition: true,
-  },
+  { key: "qoeLinPer4s", label: "QoE_lin per 4 s", better: "higher", scale: 1, digits: 2 },
+  { key: "qoeQPer4s", label: "QoE_q per 4 s", better: "higher", scale: 1, digits: 2 },
   {
     key: "timeToFirstFrameMs",
-    label: "time to first frame, ms",
+    label: "time to first frame, s",
     better: "lower",
-    scale: 1,
-    digits: 0,
+    scale: 1e-3,
+    digits: 2,
   },
   { key: "stallCount", label: "stalls", better: "lower", scale: 1, digits: 1 },
-  { key: "stallMs", label: "stall time, s", better: "lower", scale: 1e-3, digits: 2 },
+  { key: "stallSec", label: "stall time, s", better: "lower", scale: 1, digits: 2 },
   {
-    key: "averageBitrateBps",
+    key: "averageBitrateKbps",
     label: "average bitrate, kbit/s",
     better: "higher",
-    scale: 1e-3,
+    scale: 1,
     digits: 0,
-    needsRendition: true,
   },
+  { key: "averageQuality", label: "average quality score", better: "higher", scale: 1, digits: 1 },
+  { key: "switches", label: "rendition switches", better: "lower", scale: 1, digits: 1 },
   {
-    key: "averageQuality",
-    label: "average quality score",
-    better: "higher",
+    key: "maxRequestsPerSegment",
+    label: "most requests of one segment",
+    better: "lower",
     scale: 1,
     digits: 1,
-    needsRendition: true,
   },
-  { key: "switches", label: "rendition switches", better: "lower", scale: 1, digits: 1 },
-  { key: "applianceChanges", label: "appliance changes", better: "lower", scale: 1, digits: 1 },
-  { key: "droppedFrames", label: "dropped frames", better: "lower", scale: 1, digits: 0 },
+  { key: "abortedRequests", label: "aborted requests", better: "lower", scale: 1, digits: 1 },
 ];
 
 export interface SummaryRow {
@@ -86,21 +65,23 @@ export interface SummaryRow {
   values: (number | null)[];
   /** ours / engine per engine in `pairs` order. */
   ratios: (number | null)[];
+  /** ours - engine per engine in `pairs` order. */
+  differences: (number | null)[];
 }
 
 export interface Summary {
-  scenario: string;
+  set: string;
   players: PlayerName[];
   /** Engines with both players present, so a ratio exists. */
   pairs: EngineName[];
-  /** Runs that gave figures, and runs in all, per player. */
-  runs: { ok: number; total: number; complete: number }[];
+  /** Per player: runs measured, runs that showed a frame, runs in all. */
+  runs: { measured: number; played: number; total: number }[];
   /** Mean share of segment requests that went to appliances, per player. */
   shaped: (number | null)[];
   rows: SummaryRow[];
 }
 
-export const ALL_SCENARIOS = "all networks (mean of each network's mean)";
+export const ALL_SETS = "all sets (mean of each set's mean)";
 
 export function mean(values: number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
@@ -124,6 +105,10 @@ export function shapedShare(
   return shaped / all;
 }
 
+export function difference(ours: number | null, engine: number | null): number | null {
+  return ours === null || engine === null ? null : ours - engine;
+}
+
 export function enginePairs(players: PlayerName[]): EngineName[] {
   const engines: EngineName[] = [];
   for (const p of players) {
@@ -135,8 +120,11 @@ export function enginePairs(players: PlayerName[]): EngineName[] {
   return engines;
 }
 
+const numbers = (values: (number | null | undefined)[]) =>
+  values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+
 function withRatios(
-  scenario: string,
+  set: string,
   players: PlayerName[],
   runs: Summary["runs"],
   shaped: Summary["shaped"],
@@ -147,69 +135,44 @@ function withRatios(
     const values = players.map((p) => valuesOf(metric, p));
     const at = (p: PlayerName) => values[players.indexOf(p)] ?? null;
     const ratios = pairs.map((e) => ratio(at(`ours-${e}`), at(`engine-${e}`)));
-    return { metric, values, ratios };
+    const differences = pairs.map((e) => difference(at(`ours-${e}`), at(`engine-${e}`)));
+    return { metric, values, ratios, differences };
   });
-  return { scenario, players, pairs, runs, shaped, rows };
+  return { set, players, pairs, runs, shaped, rows };
 }
 
-/** One network: each player's mean over its repeats (runs that gave figures). */
-export function summarizeScenario(
-  results: RunResult[],
-  players: PlayerName[],
-  scenario: string,
-): Summary {
-  const mine = results.filter((r) => r.scenario === scenario);
-  const runs = players.map((p) => {
-    const of = mine.filter((r) => r.player === p);
-    return {
-      ok: of.filter((r) => r.metrics !== null).length,
-      total: of.length,
-      complete: of.filter((r) => r.complete).length,
-    };
-  });
-  const shaped = players.map((p) =>
-    mean(
-      mine
-        .filter((r) => r.player === p)
-        .map((r) => r.shapedShare)
-        .filter((v): v is number => typeof v === "number"),
-    ),
+/** One set: each player's mean over its runs (every trace and repeat that gave the figure). */
+export function summarizeSet(results: RunOutcome[], players: PlayerName[], set: string): Summary {
+  const mine = results.filter((r) => r.set === set);
+  const of = (p: PlayerName) => mine.filter((r) => r.player === p);
+  const runs = players.map((p) => ({
+    measured: of(p).filter((r) => r.metrics !== null).length,
+    played: of(p).filter((r) => r.metrics?.timeToFirstFrameMs != null).length,
+    total: of(p).length,
+  }));
+  const shaped = players.map((p) => mean(numbers(of(p).map((r) => r.shapedShare))));
+  return withRatios(set, players, runs, shaped, (metric, player) =>
+    mean(numbers(of(player).map((r) => r.metrics?.[metric.key] as number | null | undefined))),
   );
-  return withRatios(scenario, players, runs, shaped, (metric, player) => {
-    const figures = mine
-      .filter((r) => r.player === player && (r.renditionReported || !metric.needsRendition))
-      .map((r) => r.metrics?.[metric.key])
-      .filter((v): v is number => typeof v === "number");
-    return mean(figures);
-  });
 }
 
 /**
- * A table per network, and with more than one network an overall table where each network
- * counts once (a long trace list of one kind should not drown the others by run count).
+ * A table per set, and with more than one set an overall table where each set counts once (a
+ * long trace list of one kind should not drown the others by run count).
  */
-export function summarize(
-  results: RunResult[],
-  players: PlayerName[],
-  scenarios: string[],
-): Summary[] {
-  const each = scenarios.map((s) => summarizeScenario(results, players, s));
+export function summarize(results: RunOutcome[], players: PlayerName[], sets: string[]): Summary[] {
+  const each = sets.map((s) => summarizeSet(results, players, s));
   if (each.length < 2) return each;
   const runs = players.map((_, i) => ({
-    ok: each.reduce((n, s) => n + s.runs[i]!.ok, 0),
+    measured: each.reduce((n, s) => n + s.runs[i]!.measured, 0),
+    played: each.reduce((n, s) => n + s.runs[i]!.played, 0),
     total: each.reduce((n, s) => n + s.runs[i]!.total, 0),
-    complete: each.reduce((n, s) => n + s.runs[i]!.complete, 0),
   }));
-  const shaped = players.map((_, i) =>
-    mean(each.map((s) => s.shaped[i] ?? null).filter((v): v is number => v !== null)),
-  );
-  const overall = withRatios(ALL_SCENARIOS, players, runs, shaped, (metric, player) => {
+  const shaped = players.map((_, i) => mean(numbers(each.map((s) => s.shaped[i]))));
+  const overall = withRatios(ALL_SETS, players, runs, shaped, (metric, player) => {
     const row = METRICS.indexOf(metric);
     const col = players.indexOf(player);
-    const values = each
-      .map((s) => s.rows[row]!.values[col] ?? null)
-      .filter((v): v is number => v !== null);
-    return mean(values);
+    return mean(numbers(each.map((s) => s.rows[row]!.values[col])));
   });
   return [...each, overall];
 }
@@ -218,31 +181,41 @@ export function formatValue(metric: MetricDef, value: number | null): string {
   return value === null ? "—" : (value * metric.scale).toFixed(metric.digits);
 }
 
-export function formatRatio(value: number | null): string {
+/** ours / engine, or where either figure is below 0 (a ratio would read backwards) ours - engine. */
+export function formatComparison(
+  metric: MetricDef,
+  ours: number | null,
+  engine: number | null,
+): string {
+  if (ours !== null && engine !== null && (ours < 0 || engine < 0)) {
+    const diff = (ours - engine) * metric.scale;
+    return `${diff >= 0 ? "+" : ""}${diff.toFixed(metric.digits)} (diff.)`;
+  }
+  const value = ratio(ours, engine);
   return value === null ? "—" : `${value.toFixed(2)}x`;
 }
 
 /** Header and body cells of one summary, ready for a table renderer. */
 export function tableCells(summary: Summary): { head: string[]; body: string[][] } {
-  const head = [
-    `${summary.scenario}`,
-    ...summary.players,
-    ...summary.pairs.map((e) => `ours/engine ${e}`),
-  ];
+  const head = [summary.set, ...summary.players, ...summary.pairs.map((e) => `ours/engine ${e}`)];
   const body = summary.rows.map((row) => [
     `${row.metric.label} (${row.metric.better} is better)`,
     ...row.values.map((v) => formatValue(row.metric, v)),
-    ...row.ratios.map(formatRatio),
+    ...summary.pairs.map((engine) => {
+      const at = (p: PlayerName) => row.values[summary.players.indexOf(p)] ?? null;
+      return formatComparison(row.metric, at(`ours-${engine}`), at(`engine-${engine}`));
+    }),
   ]);
+  const blank = summary.pairs.map(() => "");
   body.push([
     "segment requests to shaped appliances",
     ...summary.shaped.map((v) => (v === null ? "—" : `${Math.round(v * 100)}%`)),
-    ...summary.pairs.map(() => ""),
+    ...blank,
   ]);
   body.push([
-    "runs with figures / complete / all",
-    ...summary.runs.map((r) => `${r.ok} / ${r.complete} / ${r.total}`),
-    ...summary.pairs.map(() => ""),
+    "runs measured / showed a frame / all",
+    ...summary.runs.map((r) => `${r.measured} / ${r.played} / ${r.total}`),
+    ...blank,
   ]);
   return { head, body };
 }

@@ -35,17 +35,27 @@ export interface SessionMetrics {
 /** Per-rendition utility in QoE units: Mbit/s for QoE_lin, score / 20 for QoE_q. */
 export type Utility = "bitrate" | "quality";
 
-export function utilities(ladder: SimLadder, utility: Utility): number[] {
+/** Any list of renditions will do: the browser benchmark passes a catalog title's, both codecs. */
+export function utilities(ladder: Pick<SimLadder, "renditions">, utility: Utility): number[] {
   return ladder.renditions.map((r) =>
     utility === "bitrate" ? r.averageBitrateBps / 1e6 : r.quality.score / QUALITY_SCALE,
   );
 }
 
-/** QoE of a rendition sequence with a given total rebuffering (startup included). */
-export function qoe(u: readonly number[], renditions: readonly number[], rebufferSec: number) {
+/**
+ * QoE of a rendition sequence with a given total rebuffering (startup included). `weights[k]`
+ * scales segment k's utility (default 1, Pensieve's 4 s segments); the browser benchmark passes
+ * length / 4 s, so the 2 s segments of our catalog earn per second of media what Pensieve's do.
+ */
+export function qoe(
+  u: readonly number[],
+  renditions: readonly number[],
+  rebufferSec: number,
+  weights?: readonly number[],
+) {
   let sum = 0;
   renditions.forEach((r, k) => {
-    sum += u[r]!;
+    sum += u[r]! * (weights?.[k] ?? 1);
     if (k > 0) sum -= Math.abs(u[r]! - u[renditions[k - 1]!]!);
   });
   return sum - REBUFFER_PENALTY * rebufferSec;

@@ -37,14 +37,5 @@ export function ladder(kbps: number[], scores: number[], segmentSec: number, seg
 export const trace = (points: [number, number][]): ThroughputTrace =>
   parsePensieveTrace(points.map(([t, r]) => `${t} ${r}`).join("\n"));
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1): the shaping's seeded generator. */
+export { seededRandom as seeded } from "../../mock-server/shaping/random.ts";

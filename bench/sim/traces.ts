@@ -10,6 +10,8 @@ import { parseTrace, type ThroughputTrace } from "../../mock-server/shaping/trac
 
 export interface NamedTrace {
   name: string;
+  /** Where it was read from (the browser benchmark uploads the file's own text). */
+  file: string;
   trace: ThroughputTrace;
 }
 
@@ -46,7 +48,7 @@ function readSet(name: string, dir: string, files: string[]): TraceSet {
   const traces = files.map((file) => {
     const full = path.join(dir, file);
     try {
-      return { name: file, trace: parseTrace(readFileSync(full, "utf8")) };
+      return { name: file, file: full, trace: parseTrace(readFileSync(full, "utf8")) };
     } catch (error) {
       throw new TraceError(
         `--traces: ${full} is not a trace: ${(error as Error).message}; fix it (Pensieve "<seconds> <Mbit/s>" or mahimahi "<ms>" per line) or move it out of the folder`,

@@ -170,44 +170,54 @@ async function buildSource(
 export type DemoProgress = (done: number, total: number, titleId: string) => void;
 
 /**
- * Make (or reuse) every demo source under `dir`; returns the source files in catalog order.
- * Each file is written under a temporary name and renamed, so a cancelled run leaves no
- * half-made source behind.
+ * Make (or reuse) one title's source in `dir`, with its sidecar; returns the source file. The
+ * file is written under a temporary name and renamed, so a cancelled run leaves no half-made
+ * source behind. Any recipe works (the browser benchmark makes a longer demo title this way).
  */
+export async function makeDemoSource(
+  title: DemoTitle,
+  caps: Capabilities,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${title.id}.mkv`);
+  const hashFile = path.join(dir, `${title.id}.recipe`);
+  const hash = recipeHash(title, caps);
+  const known = await readFile(hashFile, "utf8").catch(() => "");
+  if (known !== hash || !existsSync(file)) {
+    const partial = `${file}.partial`;
+    const scratch = path.join(dir, `.scratch-${title.id}`);
+    try {
+      await buildSource(title, caps, partial, scratch, signal);
+      await rename(partial, file);
+    } finally {
+      await rm(partial, { force: true });
+      await rm(scratch, { recursive: true, force: true });
+    }
+    await writeFile(hashFile, hash);
+  }
+  const metadata = { id: title.id, ...title.metadata };
+  await writeFile(sidecarPath(file), `${JSON.stringify(metadata, null, 2)}\n`);
+  return file;
+}
+
+/** Make (or reuse) every demo source under `dir`; returns the source files in catalog order. */
 export async function generateDemoSources(
   dir: string,
   caps: Capabilities,
   options: { signal?: AbortSignal; onProgress?: DemoProgress } = {},
 ): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   // Two at a time: making a source is mostly single-threaded filtering, so two keep both cores busy.
   const limit = pLimit(2);
   let done = 0;
-  const files = await Promise.all(
+  return Promise.all(
     DEMO_TITLES.map((title) =>
       limit(async () => {
-        const file = path.join(dir, `${title.id}.mkv`);
-        const hashFile = path.join(dir, `${title.id}.recipe`);
-        const hash = recipeHash(title, caps);
-        const known = await readFile(hashFile, "utf8").catch(() => "");
-        if (known !== hash || !existsSync(file)) {
-          const partial = `${file}.partial`;
-          const scratch = path.join(dir, `.scratch-${title.id}`);
-          try {
-            await buildSource(title, caps, partial, scratch, options.signal);
-            await rename(partial, file);
-          } finally {
-            await rm(partial, { force: true });
-            await rm(scratch, { recursive: true, force: true });
-          }
-          await writeFile(hashFile, hash);
-        }
-        const metadata = { id: title.id, ...title.metadata };
-        await writeFile(sidecarPath(file), `${JSON.stringify(metadata, null, 2)}\n`);
+        const file = await makeDemoSource(title, caps, dir, options.signal);
         options.onProgress?.(++done, DEMO_TITLES.length, title.id);
         return file;
       }),
     ),
   );
-  return files;
 }

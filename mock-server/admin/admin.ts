@@ -12,6 +12,7 @@ import {
   FillRequest,
   type NetworkState,
   type ProfileInfo,
+  ResetRequest,
   ShapingRequest,
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
@@ -198,8 +199,10 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
     return { steering: "up" };
   });
 
-  app.post("/admin/reset", async () => {
-    await network.reset();
+  app.post("/admin/reset", async (request, reply) => {
+    const body = validate(ResetRequest, request.body, reply);
+    if (!body) return reply;
+    await network.reset(body);
     return state();
   });
   return app;

@@ -121,7 +121,8 @@ export class Appliance {
     return session ? this.shapingFor(session) : this.shaping;
   }
 
-  reset(): void {
+  /** Back to a fresh appliance: unshaped, no sessions or counters, an empty cache unless kept. */
+  reset({ keepCache = false }: { keepCache?: boolean } = {}): void {
     this.setShaping({
       spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
       description: "unlimited",
@@ -130,7 +131,7 @@ export class Appliance {
     this.lastSeen.clear();
     this.requestsByTitle.clear();
     this.counters = { bytesServed: 0, requests: 0, hits: 0, misses: 0 };
-    this.cache.clear();
+    if (!keepCache) this.cache.clear();
   }
 
   /** Requests per title served here: the network sums them to find the most popular titles. */

@@ -7,7 +7,16 @@ import { bitsBetween, rateAt } from "./trace.ts";
 
 describe("PROFILES", () => {
   it("has the demo profiles, each with a one-line description", () => {
-    for (const name of ["unlimited", "3g", "4g", "cable", "fibre", "drop", "fluctuating"]) {
+    for (const name of [
+      "unlimited",
+      "3g",
+      "4g",
+      "cable",
+      "fibre",
+      "drop",
+      "fluctuating",
+      "harsh",
+    ]) {
       const profile = PROFILES[name];
       expect(profile, name).toBeDefined();
       expect(profile!.description).toMatch(/^[^\n]+$/);

@@ -4,6 +4,8 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
+import { HARSH_DEFAULT_SEED, harshTrace } from "./harsh.ts";
+import { seededRandom } from "./random.ts";
 import { describeRate, type RateSpec, type ShapingSpec } from "./rate.ts";
 import { parseTrace, type ThroughputTrace } from "./trace.ts";
 
@@ -21,18 +23,6 @@ export function stepTrace(steps: { seconds: number; mbps: number }[]): Throughpu
     atSec += step.seconds;
   }
   return { samples, durationSec: atSec };
-}
-
-/** mulberry32: a tiny seeded generator, so the "random" trace is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fluctuating link: a new rate every second, log-uniform in [0.5, 6] Mbit/s, looping after 2 min. */
@@ -86,6 +76,11 @@ export const PROFILES: Record<string, Profile> = {
     description:
       "Mobile-like: a new rate every second between 0.5 and 6 Mbit/s (seeded, 2 min loop); 80 ms latency",
     spec: traced("fluctuating", fluctuatingTrace(), 80),
+  },
+  harsh: {
+    description:
+      "Harsh mobile link: mostly 0.1-1 Mbit/s, dips of several seconds near 0.1-0.2, short recoveries above 1 (seeded Markov chain, 5 min loop); 80 ms latency",
+    spec: traced("harsh", harshTrace({ seed: HARSH_DEFAULT_SEED }), 80),
   },
 };
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { harshTrace } from "./harsh.ts";
 import {
   bitsBetween,
+  formatPensieveTrace,
   meanBitsPerSecond,
   parseMahimahiTrace,
   parsePensieveTrace,
@@ -8,6 +10,15 @@ import {
   rateAt,
   timeForBits,
 } from "./trace.ts";
+
+describe("formatPensieveTrace", () => {
+  it("writes lines that parse back to the same trace", () => {
+    const trace = harshTrace({ seed: 5, durationSec: 40 });
+    const text = formatPensieveTrace(trace);
+    expect(text.split("\n")[0]).toMatch(/^0 \d+(\.\d+)?$/);
+    expect(parsePensieveTrace(text)).toEqual(trace);
+  });
+});
 
 describe("parsePensieveTrace", () => {
   it("reads seconds and Mbit/s separated by tabs or spaces, skipping blank lines", () => {

@@ -129,6 +129,15 @@ export function parseMahimahiTrace(text: string): ThroughputTrace {
   return { samples, durationSec: periodMs / 1000 };
 }
 
+/**
+ * A trace as Pensieve lines (`<seconds> <Mbit/s>`), for files the simulator and the browser
+ * benchmark read back with `parsePensieveTrace`. The last sample's own length is not written:
+ * the reader gives it the median gap, which is exact for traces sampled at a fixed step.
+ */
+export function formatPensieveTrace(trace: ThroughputTrace): string {
+  return trace.samples.map((s) => `${s.atSec} ${s.mbps}\n`).join("");
+}
+
 /** Detect the format from the first sample line: two numbers = Pensieve, one integer = mahimahi. */
 export function parseTrace(text: string, name?: string): ThroughputTrace {
   const prefix = name ? `${name}: ` : "";

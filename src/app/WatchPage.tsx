@@ -2,7 +2,7 @@
  * `/watch/:id`: a catalog title in the player, started where the link says (`?t=`) or where the
  * viewer left it, its position saved to the viewing history as it plays, the next episode
  * offered at the end, Escape back to the title page, and the network lab one click away
- * (`?lab=1` opens it with the page).
+ * (`?lab=1` opens it with the page). `?engine=hlsjs|shaka` picks the engine it starts in.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";

@@ -81,6 +81,15 @@ export const FillRequest = z
   });
 export type FillRequest = z.infer<typeof FillRequest>;
 
+/** `POST /admin/reset`'s optional body. */
+export const ResetRequest = z
+  .object({
+    /** Keep what the appliances hold (a benchmark fills once, then resets between runs). */
+    keepCaches: z.boolean().optional(),
+  })
+  .strict();
+export type ResetRequest = z.infer<typeof ResetRequest>;
+
 export const ApplianceCounters = z.object({
   bytesServed: z.number(),
   requests: z.number(),

@@ -23,7 +23,8 @@ export function Player({
   engine: requestedEngine = null,
 }: {
   item: PlayItem;
-  /** The engine the link asks for (`?engine=`); null: the item's usual one. */
+  /** The engine the link asks for (`?engine=`); null: the item's usual one. The menu can
+   * still change it. */
   engine?: EngineName | null;
   /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
   next?: NextUp | null;
