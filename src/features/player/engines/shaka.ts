@@ -6,10 +6,9 @@
  * messages in `shaka-map.ts`.
  *
  * Decision cadence (shaka asks `chooseVariant` only at start and on track/restriction
- * changes): we also decide once after every completed video media segment — the moment
- * SimpleAbrManager re-checks on its own timer — and call shaka's switch callback when the
- * decided rendition differs from the current variant; a failed request decides again at once
- * so its retry goes to the next appliance.
+ * changes): we also decide once after every video media segment is appended, and call shaka's
+ * switch callback when the decided rendition differs from the current variant; a failed
+ * request decides again at once so its retry goes to the next appliance.
  */
 import type shakaNs from "shaka-player";
 import type { Decision } from "../../../abr/types.ts";
@@ -371,8 +370,13 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       fromCache: response.fromCache ?? false,
       ...(mediaSec > 0 ? { mediaSec } : {}),
     });
-    // The decision for the next segment (see the cadence note at the top).
-    abr?.suggest();
+  }
+
+  /** A video segment is in the buffer: the moment to decide the next one (see the cadence
+   * note at the top). Deciding at its download instead switched before the append, and shaka
+   * fetched the same segment again from the new stream. */
+  function onAppended(event: Event): void {
+    if ((event as Event & { contentType?: string }).contentType === "video") abr?.suggest();
   }
 
   function onFailed(event: DownloadEvent): void {
@@ -481,6 +485,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       p.addEventListener("downloadheadersreceived", (e) => onHeaders(e as DownloadEvent));
       p.addEventListener("downloadcompleted", (e) => onCompleted(e as DownloadEvent));
       p.addEventListener("downloadfailed", (e) => onFailed(e as DownloadEvent));
+      p.addEventListener("segmentappended", onAppended);
       p.addEventListener("error", (e) => onError(e as ErrorEvent, s));
       p.addEventListener("adaptation", (e) => onTrack(e as TrackEvent));
       p.addEventListener("variantchanged", (e) => onTrack(e as TrackEvent));
