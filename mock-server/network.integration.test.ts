@@ -234,6 +234,25 @@ describe("steering", () => {
     expect(await refused(network.urls.appliances[leader]!)).toBe(false);
   });
 
+  it("hints what players in the region measured lately, and forgets it on reset", async () => {
+    const base = `${network.urls.steering}steering/${title.id}`;
+    const hintOf = async (query: string, id: string) =>
+      parseSteeringAnswer(await (await fetch(`${base}${query}`)).json()).appliances.find(
+        (a) => a.id === id,
+      )?.throughputHintBps;
+    expect(await hintOf("?region=isp-a", "isp-a-1")).toBeUndefined();
+    // Two players of isp-a report (one through HLS content steering), one of isp-b.
+    await fetch(`${base}?region=isp-a&pathway=isp-a-1&throughput=3000000`);
+    await fetch(`${base}/hls.json?region=isp-a&_HLS_pathway=isp-a-1&_HLS_throughput=5000000`);
+    await fetch(`${base}?region=isp-b&pathway=isp-a-1&throughput=1000000`);
+    await fetch(`${base}?region=isp-a&pathway=not%20an%20id&throughput=9000000`);
+    expect(await hintOf("?region=isp-a", "isp-a-1")).toBe(4_000_000);
+    expect(await hintOf("?region=isp-b", "isp-a-1")).toBe(1_000_000);
+    expect(await hintOf("?region=isp-a", "isp-b-1")).toBeUndefined();
+    expect((await admin("POST", "admin/reset")).status).toBe(200);
+    expect(await hintOf("?region=isp-a", "isp-a-1")).toBeUndefined();
+  });
+
   it("places a client by its address when it names no region", async () => {
     const fromIspB = parseSteeringAnswer(
       await (await fetch(`${network.urls.steering}steering/${title.id}?address=127.0.1.7`)).json(),

@@ -15,9 +15,16 @@ import {
 } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
-import { readHlsSteeringQuery, steeredMultivariant, steeringManifest } from "./hls.ts";
+import {
+  PATHWAY_ID,
+  parseThroughputBps,
+  readHlsSteeringQuery,
+  steeredMultivariant,
+  steeringManifest,
+} from "./hls.ts";
 import { ORIGIN_PATHWAY, pathwayPriority } from "./priority.ts";
 import { inRotation, rankAppliances } from "./ranking.ts";
+import { ThroughputHints } from "./throughput-hints.ts";
 
 export interface SteeringOptions {
   catalog: PublishedCatalog;
@@ -38,6 +45,7 @@ export interface SteeringService {
   app: FastifyInstance;
   /** The latest heartbeat of each appliance (also fed directly by in-process appliances). */
   report(status: ApplianceStatus): void;
+  /** Heartbeats and throughput hints forgotten (the admin API's reset). */
   forget(): void;
   answer(
     titleId: string,
@@ -92,6 +100,24 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
   });
   await app.register(cors, { origin: true });
 
+  const hints = new ThroughputHints();
+  /** A player's measured throughput from an appliance, as it reports it with a request. */
+  const noteThroughput = (region: string | null, pathway: string | null, bps: number | null) => {
+    if (pathway !== null && bps !== null) hints.report(region, pathway, bps, now());
+  };
+  /** The ranking, each appliance with what players in the region measured from it lately. */
+  const hinted = (titleId: string, region: string | null, address: string | null) => {
+    const ranked = answer(titleId, region, address);
+    const nowMs = now();
+    return {
+      ...ranked,
+      appliances: ranked.appliances.map((a) => {
+        const hint = hints.hint(region, a.id, nowMs);
+        return hint === null ? a : { ...a, throughputHintBps: Math.round(hint) };
+      }),
+    };
+  };
+
   const answer = (titleId: string, region: string | null, address: string | null) =>
     rankAppliances({
       titleId,
@@ -127,9 +153,18 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     const title = await titleOrReply(request.params.titleId, reply);
     if (!title) return reply;
     const client = clientOf(request);
+    // Our player reports what it measured on the appliance it used, as content steering's
+    // _HLS_pathway / _HLS_throughput do.
+    const url = new URL(request.url, "http://steering");
+    const pathway = url.searchParams.get("pathway");
+    noteThroughput(
+      client.region,
+      pathway !== null && PATHWAY_ID.test(pathway) ? pathway : null,
+      parseThroughputBps(url.searchParams.get("throughput")),
+    );
     return reply
       .header("cache-control", "no-store")
-      .send(answer(title.id, client.region, client.address));
+      .send(hinted(title.id, client.region, client.address));
   });
 
   /** Pathways: appliances in rotation, each with the title's folder on it; the origin last. */
@@ -177,6 +212,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       const reported = readHlsSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
       reports.set(`${title.id} ${client.address}`, { ...reported, atMs: now() });
+      noteThroughput(client.region, reported.pathway, reported.throughputBps);
       return reply.header("cache-control", "no-store").send(
         steeringManifest({
           pathwayPriority: pathwayPriority(ranked, reported.pathway),
@@ -219,6 +255,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
         throughputBps: reported.throughputBps,
         atMs: now(),
       });
+      noteThroughput(client.region, reported.pathway, reported.throughputBps);
       return reply.header("cache-control", "no-store").send(
         dashSteeringManifest({
           serviceLocationPriority: pathwayPriority(ranked, reported.pathway),
@@ -232,5 +269,9 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
   /** What players last reported (pathway and measured throughput), by title and address. */
   app.get("/steering/reports", async () => Object.fromEntries(reports));
 
-  return { app, report, forget: () => heartbeats.clear(), answer };
+  const forget = () => {
+    heartbeats.clear();
+    hints.clear();
+  };
+  return { app, report, forget, answer };
 }

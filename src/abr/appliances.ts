@@ -44,11 +44,6 @@ export class ApplianceSelector {
     this.answerAtMs = nowMs;
   }
 
-  /** The steering answer's appliances in rank order; none before an answer. */
-  applianceIds(): string[] {
-    return this.answer?.appliances.map((a) => a.id) ?? [];
-  }
-
   /** True when there is no answer yet or its TTL has run out. */
   needsSteeringRefresh(nowMs: number): boolean {
     return this.answer === null || nowMs >= this.answerAtMs + this.answer.ttlSec * 1000;

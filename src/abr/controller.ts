@@ -84,11 +84,6 @@ export class AbrController {
     return this.selector.needsSteeringRefresh(this.now());
   }
 
-  /** The appliances of the steering answer in rank order (none before an answer). */
-  steeringApplianceIds(): string[] {
-    return this.selector.applianceIds();
-  }
-
   codec(): CodecChoice {
     return this.codecChoice;
   }

@@ -65,6 +65,12 @@ export const RankedAppliance = z.object({
    */
   score: z.number().min(-1).max(1),
   reasons: SteeringReasons,
+  /**
+   * What players in the client's region recently measured from this appliance (the median of
+   * their reports, bit/s): a new session's first rendition can start from it. Absent when
+   * nobody reported lately.
+   */
+  throughputHintBps: z.number().positive().optional(),
 });
 export type RankedAppliance = z.infer<typeof RankedAppliance>;
 

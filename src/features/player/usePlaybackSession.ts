@@ -13,7 +13,7 @@ import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition } from "../../abr/types.ts";
 import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
-import { parseSteeringAnswer } from "../../schemas/steering.ts";
+import { parseSteeringAnswer, type SteeringAnswer } from "../../schemas/steering.ts";
 import type {
   AbrMode,
   AdapterOptions,
@@ -33,6 +33,9 @@ import { createSessionStore, type SessionStore } from "./session-store.ts";
 const SAMPLE_MS = 500;
 /** How often the freeze watchdog looks (its threshold is 2 s). */
 const WATCHDOG_MS = 250;
+/** What the steering service's hint is worth, in seconds of transfer: half a fresh figure of
+ * this browser's own (DEFAULT_MEMORY.priorWeightSec), as it was measured by other players. */
+const HINT_WEIGHT_SEC = 2;
 
 async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]> {
   if (!("mediaCapabilities" in navigator)) return [];
@@ -128,18 +131,30 @@ export function usePlaybackSession(
     /** Where a foreign stream's throughput is remembered: its host. */
     const foreignKey = url === null ? null : hostKey(hostOf(url));
 
+    /** Our report to the steering service: what we measured on the appliance we used. */
+    const steeringUrl = (titleId: string) => {
+      const base = `${STEERING_URL}/steering/${encodeURIComponent(titleId)}`;
+      const used = store.getState().applianceId;
+      const measured = used === null ? null : controller.measuredBitsPerSecond(used);
+      if (used === null || measured === null) return base;
+      return `${base}?pathway=${encodeURIComponent(used)}&throughput=${Math.round(measured)}`;
+    };
+
     // A stream from outside the catalog has no steering answer: the controller runs without
     // one (decisions name no appliance) and requests go to the stream's own host.
+    let steering: SteeringAnswer | null = null;
     const steer = async () => {
       if (!title) return;
       try {
-        const response = await fetch(`${STEERING_URL}/steering/${encodeURIComponent(title.id)}`, {
-          signal: aborter.signal,
-        });
-        if (response.ok) controller.setSteering(parseSteeringAnswer(await response.json()));
+        const response = await fetch(steeringUrl(title.id), { signal: aborter.signal });
+        if (response.ok) {
+          steering = parseSteeringAnswer(await response.json());
+          controller.setSteering(steering);
+        }
       } catch {
         if (aborter.signal.aborted) return;
-        const had = !controller.needsSteeringRefresh() || store.getState().decisions.length > 0;
+        // "Keeping the last ranking" only when there is one.
+        const had = steering !== null;
         store
           .getState()
           .warning(
@@ -155,18 +170,26 @@ export function usePlaybackSession(
         }, 1000)
       : undefined;
 
-    /** What earlier sessions measured, for each place this one may fetch from. */
-    const seedFromMemory = () => {
+    /**
+     * Where the first estimate comes from, for each place this session may fetch from: what
+     * this browser measured there before (aged), else what players nearby measured lately (the
+     * steering answer's hint), else nothing (the planner at the default estimate).
+     */
+    const seedEstimates = () => {
       if (foreignKey !== null) {
         const recalled = memory.recall(foreignKey);
-        if (recalled)
+        if (recalled) {
           controller.seedEstimate(ORIGIN_ID, recalled.bitsPerSecond, recalled.weightSec);
+        }
         return;
       }
-      const ids = controller.steeringApplianceIds();
-      for (const id of ids) {
-        const recalled = memory.recall(applianceKey(id));
-        if (recalled) controller.seedEstimate(id, recalled.bitsPerSecond, recalled.weightSec);
+      for (const appliance of steering?.appliances ?? []) {
+        const recalled = memory.recall(applianceKey(appliance.id));
+        if (recalled) {
+          controller.seedEstimate(appliance.id, recalled.bitsPerSecond, recalled.weightSec);
+        } else if (appliance.throughputHintBps !== undefined) {
+          controller.seedEstimate(appliance.id, appliance.throughputHintBps, HINT_WEIGHT_SEC);
+        }
       }
     };
 
@@ -252,7 +275,7 @@ export function usePlaybackSession(
         if (!fetched.aborted) store.getState().fatal(fetched.message);
         return;
       }
-      seedFromMemory();
+      seedEstimates();
       const options: AdapterOptions = {
         abr,
         controller,

@@ -12,6 +12,7 @@
  */
 import type shakaNs from "shaka-player";
 import type { Decision } from "../../../abr/types.ts";
+import { manifestKind } from "../play-item.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
 import type { AdapterOptions, EngineAdapter, TrackInfo } from "./engine.ts";
 import { EngineSession, STALL_TIMEOUT_MS } from "./engine-session.ts";
@@ -491,7 +492,15 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       p.addEventListener("variantchanged", (e) => onTrack(e as TrackEvent));
       try {
         await p.attach(element);
-        await p.load(src.manifestUrl);
+        // The type, when the page knows it, spares shaka a HEAD request to find it out.
+        const kind = prefetched ? manifestKind(prefetched.text) : null;
+        const mime =
+          kind === "dash"
+            ? "application/dash+xml"
+            : kind === "hls"
+              ? "application/x-mpegurl"
+              : undefined;
+        await p.load(src.manifestUrl, null, mime);
       } catch (error) {
         if (destroyed) return;
         const e = error as Partial<shakaNs.util.Error> & { message?: string };
