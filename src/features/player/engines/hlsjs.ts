@@ -107,8 +107,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     if (!session || !levels || levels.length === 0 || levels === mappedLevels) return;
     mappedLevels = levels;
     const infos = levels.map(levelInfo);
-    const catalog = options.abr === "ours" || !session.foreign;
-    if (!session.foreign && catalog) {
+    if (!session.foreign) {
       const ids = matchLevels(infos, session.ladder());
       levels.forEach((level, i) => {
         const id = ids[i];
