@@ -1,22 +1,17 @@
 /**
- * The hls.js adapter: a thin shim over hls.js's own hooks. With our ABR, a stand-in for its
- * `abrController` answers which level to load with our controller's decisions; a wrapping
- * loader sends every request of the title where the shared session routes it, measures it and
- * applies abandonments. With the engine's ABR, hls.js decides alone; requests are still routed
- * and measured. What both adapters do lives in `engine-session.ts`; level mapping and messages
- * in `hlsjs-map.ts`. hls.js itself loads only inside `load`.
+ * The hls.js adapter: a thin shim over hls.js's own hooks. With our ABR, its `abrController`
+ * slot (`hlsjs-abr.ts`) answers which level to load with our controller's decisions; its
+ * loader (`hlsjs-loader.ts`) sends every request of the title where the shared session routes
+ * it, measures it and applies abandonments. With the engine's ABR, hls.js decides alone;
+ * requests are still routed and measured. What both adapters do lives in `engine-session.ts`;
+ * level mapping and messages in `hlsjs-map.ts`. hls.js itself loads only inside `load`.
  */
 import type {
   ErrorData,
-  EwmaBandWidthEstimator,
   Fragment,
   default as Hls,
-  AbrController as HlsAbrController,
   HlsConfig,
   Level,
-  Loader,
-  LoaderCallbacks,
-  LoaderConfiguration,
   LoaderContext,
   LoaderStats,
   LoadPolicy,
@@ -25,7 +20,9 @@ import type {
 import type { Decision } from "../../../abr/types.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
 import type { AdapterOptions, EngineAdapter, TrackInfo } from "./engine.ts";
-import { EngineSession, type RoutedRequest } from "./engine-session.ts";
+import { EngineSession } from "./engine-session.ts";
+import { type AbrSlotHooks, abrControllerFor } from "./hlsjs-abr.ts";
+import { type LoaderHooks, routingLoader } from "./hlsjs-loader.ts";
 import {
   describeFailure,
   type LevelInfo,
@@ -36,8 +33,6 @@ import {
 
 type HlsModule = typeof import("hls.js");
 
-/** How often a fragment download in flight is checked (hls.js's own abandon check: 100 ms). */
-const PROGRESS_POLL_MS = 100;
 /**
  * hls.js asks for the next level on every 100 ms tick while idle (buffer full, waiting for a
  * playlist), not only before a fragment: an unused decision is reused until a fragment consumes
@@ -175,9 +170,9 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     h.trigger(m.Events.FRAG_LOAD_EMERGENCY_ABORTED, { frag, part: null, stats });
   };
 
-  // --- the loader ----------------------------------------------------------------------
+  // --- hls.js's hooks: its loader and its abrController slot -----------------------
 
-  /** The fragment of a request when it is a main (video) media segment, not an init segment. */
+  /** The main (video) media fragment of a request, not an init segment; null otherwise. */
   const mainMediaFragment = (context: LoaderContext): Fragment | null => {
     if (!mod || context.type !== mod.LoaderContextType.MEDIA_FRAGMENT) return null;
     const frag = (context as LoaderContext & { frag?: Fragment }).frag;
@@ -185,228 +180,52 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     return frag;
   };
 
-  /** Serve the manifest the page already has, once, as if loaded (no second fetch). */
-  const servePrefetched = (
-    context: LoaderContext,
-    callbacks: LoaderCallbacks<LoaderContext>,
-  ): LoaderStats | null => {
-    const m = mod;
-    const manifest = prefetched;
-    if (!m || manifest === null || context.type !== "manifest") return null;
-    prefetched = null;
-    const stats = new m.LoadStats();
-    const at = now();
-    stats.loading = { start: at, first: at, end: at };
-    stats.loaded = stats.total = manifest.text.length;
-    const response = { url: manifest.url, data: manifest.text };
-    queueMicrotask(() => callbacks.onSuccess(response, stats, context, null));
-    return stats;
+  const loaderHooks: LoaderHooks = {
+    session: () => session,
+    now,
+    takeManifest: (context) => {
+      if (prefetched === null || context.type !== "manifest") return null;
+      const manifest = prefetched;
+      prefetched = null;
+      return manifest;
+    },
+    newStats: () => {
+      if (!mod) throw new Error("hls.js is not loaded");
+      return new mod.LoadStats();
+    },
+    fragmentStarting: (context, routed) => {
+      const frag = mainMediaFragment(context);
+      if (!frag) return null;
+      // This fragment uses the decision; the next one gets a new decision.
+      pending = null;
+      forcedLevel = -1;
+      applianceOfFragment.set(frag, routed.applianceId);
+      const level = hls?.levels[frag.level];
+      const renditionId = level ? renditionOfLevel.get(level) : undefined;
+      return renditionId === undefined
+        ? null
+        : { frag, renditionId, segmentKey: segmentKeyOf(frag) };
+    },
+    bytesArrived: () => {
+      lastByteAtMs = now();
+    },
+    abandon,
   };
 
-  /** hls.js's default loader, wrapped: routes, tags and measures every request. */
-  const routingLoader = (Base: HlsConfig["loader"]): HlsConfig["loader"] =>
-    class RoutingLoader implements Loader<LoaderContext> {
-      private readonly inner: Loader<LoaderContext>;
-      private poll: ReturnType<typeof setInterval> | undefined;
-      private servedStats: LoaderStats | null = null;
-
-      constructor(config: HlsConfig) {
-        this.inner = new Base(config);
-      }
-
-      get context(): LoaderContext | null {
-        return this.inner.context;
-      }
-
-      get stats(): LoaderStats {
-        return this.servedStats ?? this.inner.stats;
-      }
-
-      getCacheAge(): number | null {
-        return this.inner.getCacheAge?.() ?? null;
-      }
-
-      getResponseHeader(name: string): string | null {
-        return this.inner.getResponseHeader?.(name) ?? null;
-      }
-
-      abort(): void {
-        this.stopPolling();
-        this.inner.abort();
-      }
-
-      destroy(): void {
-        this.stopPolling();
-        this.inner.destroy();
-      }
-
-      load(
-        context: LoaderContext,
-        config: LoaderConfiguration,
-        callbacks: LoaderCallbacks<LoaderContext>,
-      ): void {
-        this.servedStats = servePrefetched(context, callbacks);
-        if (this.servedStats) return;
-        const routed: RoutedRequest = session?.route(context.url) ?? {
-          url: context.url,
-          applianceId: null,
-        };
-        context.url = routed.url;
-        const frag = mainMediaFragment(context);
-        if (frag) {
-          // This fragment uses the decision; the next one gets a new decision.
-          pending = null;
-          forcedLevel = -1;
-          applianceOfFragment.set(frag, routed.applianceId);
-        }
-        const fragLevel = frag ? hls?.levels[frag.level] : undefined;
-        const renditionId = fragLevel ? (renditionOfLevel.get(fragLevel) ?? null) : null;
-        const key = frag ? segmentKeyOf(frag) : null;
-        const ended = () => {
-          this.stopPolling();
-          if (key !== null) session?.downloadEnded(key);
-        };
-
-        const wrapped: LoaderCallbacks<LoaderContext> = {
-          ...callbacks,
-          onSuccess: (response, stats, ctx, details) => {
-            ended();
-            if (frag && renditionId !== null) {
-              lastByteAtMs = now();
-              const ttfbMs = Math.max(0, stats.loading.first - stats.loading.start);
-              session?.segmentLoaded({
-                renditionId,
-                applianceId: routed.applianceId,
-                url: routed.url,
-                sizeBytes: stats.loaded || stats.total,
-                ttfbMs,
-                durationMs: Math.max(ttfbMs, stats.loading.end - stats.loading.start),
-                ...(frag.duration > 0 ? { mediaSec: frag.duration } : {}),
-              });
-            }
-            callbacks.onSuccess(response, stats, ctx, details);
-          },
-          onError: (error, ctx, details, stats) => {
-            ended();
-            const kind = error.code === 0 ? "network" : "http";
-            session?.requestFailed(routed.applianceId, { kind, status: error.code }, routed.url);
-            callbacks.onError(error, ctx, details, stats);
-          },
-          onTimeout: (stats, ctx, details) => {
-            ended();
-            session?.requestFailed(routed.applianceId, { kind: "timeout" }, routed.url);
-            callbacks.onTimeout(stats, ctx, details);
-          },
-          onAbort: (stats, ctx, details) => {
-            ended();
-            callbacks.onAbort?.(stats, ctx, details);
-          },
-        };
-
-        this.inner.load(context, config, wrapped);
-        // The XHR loader calls onProgress only at the end: poll its stats, as hls.js does.
-        if (frag && renditionId !== null && key !== null) {
-          this.poll = setInterval(() => {
-            this.check(frag, renditionId, key, routed, context, wrapped);
-          }, PROGRESS_POLL_MS);
-        }
-      }
-
-      /** One look at the fragment in flight: progress, abandonment, a stalled download. */
-      private check(
-        frag: Fragment,
-        renditionId: string,
-        key: string,
-        routed: RoutedRequest,
-        context: LoaderContext,
-        callbacks: LoaderCallbacks<LoaderContext>,
-      ): void {
-        const stats = this.inner.stats;
-        if (stats.aborted || stats.loading.start <= 0 || !session) return;
-        if (stats.loaded > 0) lastByteAtMs = Math.max(lastByteAtMs ?? 0, stats.loading.first);
-        const verdict = session.progress({
-          renditionId,
-          applianceId: routed.applianceId,
-          segmentKey: key,
-          loadedBytes: stats.loaded,
-          totalBytes: stats.total > 0 ? stats.total : null,
-          elapsedMs: now() - stats.loading.start,
-          firstByteMs: stats.loading.first > 0 ? stats.loading.first - stats.loading.start : null,
-          ...(frag.duration > 0 ? { mediaSec: frag.duration } : {}),
-        });
-        if (verdict.abandon) {
-          this.stopPolling();
-          abandon(frag, stats, verdict.switchTo);
-        } else if ("stalled" in verdict) {
-          // The appliance stopped sending without closing: a timeout for hls.js, which retries
-          // (through this loader, so elsewhere: the session boxed the appliance).
-          this.stopPolling();
-          this.inner.abort();
-          session.requestFailed(routed.applianceId, { kind: "stalled" }, routed.url);
-          callbacks.onTimeout(stats, context, null);
-        }
-      }
-
-      private stopPolling(): void {
-        clearInterval(this.poll);
-        this.poll = undefined;
-      }
-    };
-
-  // --- our ABR, in hls.js's abrController slot -----------------------------------------
-
-  /**
-   * Stands in for hls.js's AbrController: hls.js reads `nextAutoLevel` before loading and
-   * `firstAutoLevel` at start, both answered by our controller; `bwEstimator` makes
-   * `hls.bandwidthEstimate` / `ttfbEstimate` (read by other hls.js controllers) ours.
-   */
-  class OurAbr {
-    /** hls.js's estimator type has private fields, so an object can only be cast to it. */
-    readonly bwEstimator = {
-      getEstimate: () =>
-        controller.estimateBitsPerSecond(session?.latest()?.applianceId ?? undefined),
-      getEstimateTTFB: () => session?.latest()?.inputs.ttfbMs ?? 100,
-      canEstimate: () => true,
-      get defaultEstimate() {
-        return hls?.config.abrEwmaDefaultEstimate ?? 1e6;
-      },
-      // Samples come from our loader; hls.js's calls are not needed.
-      sample: () => {},
-      sampleTTFB: () => {},
-      update: () => {},
-      destroy: () => {},
-    } as unknown as EwmaBandWidthEstimator;
-
-    // hls.js passes itself; everything needed is in the adapter's closure.
-    // biome-ignore lint/complexity/noUselessConstructor: documents the contract hls.js calls.
-    constructor(_hls: Hls) {}
-
-    get firstAutoLevel(): number {
-      return nextLevel();
-    }
-
-    get forcedAutoLevel(): number {
-      return forcedLevel;
-    }
-
-    get nextAutoLevel(): number {
-      return nextLevel();
-    }
-
-    /** hls.js echoes the level it got from us; anything else (error recovery) is forced once. */
-    set nextAutoLevel(level: number) {
+  const abrSlot: AbrSlotHooks = {
+    nextLevel,
+    forcedLevel: () => forcedLevel,
+    // hls.js echoes the level it got from us; anything else (error recovery) is forced once.
+    levelSet: (level) => {
       const latest = session?.latest();
       const decided = latest ? levelOf(latest.renditionId) : -1;
       forcedLevel = level === decided ? -1 : level;
-    }
-
-    /** `hls.bandwidthEstimate = x`: the estimate is the controller's, measured, not set. */
-    resetEstimator(_abrEwmaDefaultEstimate?: number): void {}
-
-    clearTimer(): void {}
-
-    destroy(): void {}
-  }
+    },
+    estimateBps: () =>
+      controller.estimateBitsPerSecond(session?.latest()?.applianceId ?? undefined),
+    ttfbMs: () => session?.latest()?.inputs.ttfbMs ?? 100,
+    defaultEstimateBps: () => hls?.config.abrEwmaDefaultEstimate ?? 1e6,
+  };
 
   // --- errors -------------------------------------------------------------------------
 
@@ -494,7 +313,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       const routed = playback.originTitleBase !== null;
 
       const config: Partial<HlsConfig> = {
-        loader: routingLoader(defaults.loader),
+        loader: routingLoader(defaults.loader, loaderHooks),
         // Our ABR caps to the picture itself; the engine's own ABR gets its own option.
         capLevelToPlayerSize: !ours && capToPlayerSize,
         ...(routed
@@ -505,8 +324,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
           : {}),
         ...(ours
           ? {
-              // Config types the slot as hls.js's class; ours implements what hls.js calls.
-              abrController: OurAbr as unknown as typeof HlsAbrController,
+              abrController: abrControllerFor(abrSlot),
               // No bitrate-test fragment at the lowest level: the first decision is ours.
               testBandwidth: false,
             }

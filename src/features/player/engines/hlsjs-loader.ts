@@ -1,0 +1,196 @@
+/**
+ * hls.js's loader, wrapped (its `loader` config hook): every request is sent where the shared
+ * session routes it, a main media fragment is measured and watched while it loads (hls.js's
+ * XHR loader reports progress only at the end, so its stats are polled as hls.js's own ABR
+ * does), and the manifest the page already fetched is answered without a second fetch. What to
+ * do with what it sees is the adapter's (`LoaderHooks`).
+ */
+import type {
+  Fragment,
+  HlsConfig,
+  Loader,
+  LoaderCallbacks,
+  LoaderConfiguration,
+  LoaderContext,
+  LoaderStats,
+} from "hls.js";
+import type { EngineSession, RoutedRequest } from "./engine-session.ts";
+
+/** How often a fragment download in flight is checked (hls.js's own abandon check: 100 ms). */
+const PROGRESS_POLL_MS = 100;
+
+/** A main media fragment on its way: which rendition, and the segment it is. */
+export interface FragmentLoad {
+  frag: Fragment;
+  renditionId: string;
+  segmentKey: string;
+}
+
+export interface LoaderHooks {
+  session(): EngineSession | null;
+  now(): number;
+  /** The manifest the page fetched, once, for the manifest request; null afterwards. */
+  takeManifest(context: LoaderContext): { url: string; text: string } | null;
+  /** hls.js's own stats object, for an answer that never touched the network. */
+  newStats(): LoaderStats;
+  /** The main media fragment a request loads (starting it: it uses the pending decision);
+   * null for playlists, init segments, audio and subtitles. */
+  fragmentStarting(context: LoaderContext, routed: RoutedRequest): FragmentLoad | null;
+  /** Bytes of media arrived (the freeze watchdog's "is anything still coming"). */
+  bytesArrived(): void;
+  /** Give up this fragment for `switchTo` (the session decided to abandon it). */
+  abandon(frag: Fragment, stats: LoaderStats, switchTo: string): void;
+}
+
+export function routingLoader(Base: HlsConfig["loader"], hooks: LoaderHooks): HlsConfig["loader"] {
+  return class RoutingLoader implements Loader<LoaderContext> {
+    private readonly inner: Loader<LoaderContext>;
+    private poll: ReturnType<typeof setInterval> | undefined;
+    private servedStats: LoaderStats | null = null;
+    private lastLoaded = 0;
+
+    constructor(config: HlsConfig) {
+      this.inner = new Base(config);
+    }
+
+    get context(): LoaderContext | null {
+      return this.inner.context;
+    }
+
+    get stats(): LoaderStats {
+      return this.servedStats ?? this.inner.stats;
+    }
+
+    getCacheAge(): number | null {
+      return this.inner.getCacheAge?.() ?? null;
+    }
+
+    getResponseHeader(name: string): string | null {
+      return this.inner.getResponseHeader?.(name) ?? null;
+    }
+
+    abort(): void {
+      this.stopPolling();
+      this.inner.abort();
+    }
+
+    destroy(): void {
+      this.stopPolling();
+      this.inner.destroy();
+    }
+
+    load(
+      context: LoaderContext,
+      config: LoaderConfiguration,
+      callbacks: LoaderCallbacks<LoaderContext>,
+    ): void {
+      const manifest = hooks.takeManifest(context);
+      if (manifest) {
+        this.servedStats = servedStats(hooks, manifest.text.length);
+        const response = { url: manifest.url, data: manifest.text };
+        const stats = this.servedStats;
+        queueMicrotask(() => callbacks.onSuccess(response, stats, context, null));
+        return;
+      }
+      const session = hooks.session();
+      const routed = session?.route(context.url) ?? { url: context.url, applianceId: null };
+      context.url = routed.url;
+      const load = hooks.fragmentStarting(context, routed);
+      /** Set when we give the download up as stalled: hls.js hears a timeout, not an abort. */
+      let stalled = false;
+      const ended = () => {
+        this.stopPolling();
+        if (load) session?.downloadEnded(load.segmentKey);
+      };
+      const wrapped: LoaderCallbacks<LoaderContext> = {
+        ...callbacks,
+        onSuccess: (response, stats, ctx, details) => {
+          ended();
+          if (load) {
+            hooks.bytesArrived();
+            const ttfbMs = Math.max(0, stats.loading.first - stats.loading.start);
+            session?.segmentLoaded({
+              renditionId: load.renditionId,
+              applianceId: routed.applianceId,
+              url: routed.url,
+              sizeBytes: stats.loaded || stats.total,
+              ttfbMs,
+              durationMs: Math.max(ttfbMs, stats.loading.end - stats.loading.start),
+              ...(load.frag.duration > 0 ? { mediaSec: load.frag.duration } : {}),
+            });
+          }
+          callbacks.onSuccess(response, stats, ctx, details);
+        },
+        onError: (error, ctx, details, stats) => {
+          ended();
+          const kind = error.code === 0 ? "network" : "http";
+          session?.requestFailed(routed.applianceId, { kind, status: error.code }, routed.url);
+          callbacks.onError(error, ctx, details, stats);
+        },
+        onTimeout: (stats, ctx, details) => {
+          ended();
+          session?.requestFailed(routed.applianceId, { kind: "timeout" }, routed.url);
+          callbacks.onTimeout(stats, ctx, details);
+        },
+        onAbort: (stats, ctx, details) => {
+          ended();
+          if (!stalled) callbacks.onAbort?.(stats, ctx, details);
+        },
+      };
+      const giveUp = () => {
+        stalled = true;
+        ended();
+        this.inner.abort();
+        // A timeout for hls.js, which retries (through this loader, so elsewhere: the session
+        // has boxed the appliance).
+        callbacks.onTimeout(this.inner.stats, context, null);
+      };
+      this.inner.load(context, config, wrapped);
+      if (load) this.poll = setInterval(() => this.check(load, routed, giveUp), PROGRESS_POLL_MS);
+    }
+
+    /** One look at the fragment in flight: progress, abandonment, a stalled download. */
+    private check(load: FragmentLoad, routed: RoutedRequest, giveUp: () => void): void {
+      const stats = this.inner.stats;
+      const session = hooks.session();
+      if (stats.aborted || stats.loading.start <= 0 || !session) return;
+      if (stats.loaded > this.lastLoaded) {
+        this.lastLoaded = stats.loaded;
+        hooks.bytesArrived();
+      }
+      const verdict = session.progress({
+        renditionId: load.renditionId,
+        applianceId: routed.applianceId,
+        segmentKey: load.segmentKey,
+        loadedBytes: stats.loaded,
+        totalBytes: stats.total > 0 ? stats.total : null,
+        elapsedMs: hooks.now() - stats.loading.start,
+        firstByteMs: stats.loading.first > 0 ? stats.loading.first - stats.loading.start : null,
+        ...(load.frag.duration > 0 ? { mediaSec: load.frag.duration } : {}),
+      });
+      if (verdict.abandon) {
+        this.stopPolling();
+        hooks.abandon(load.frag, stats, verdict.switchTo);
+      } else if ("stalled" in verdict) {
+        // The appliance stopped sending without closing.
+        this.stopPolling();
+        session.requestFailed(routed.applianceId, { kind: "stalled" }, routed.url);
+        giveUp();
+      }
+    }
+
+    private stopPolling(): void {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    }
+  };
+}
+
+/** Stats for an answer served from memory: first and last byte at once. */
+function servedStats(hooks: LoaderHooks, length: number): LoaderStats {
+  const stats = hooks.newStats();
+  const at = hooks.now();
+  stats.loading = { start: at, first: at, end: at };
+  stats.loaded = stats.total = length;
+  return stats;
+}
