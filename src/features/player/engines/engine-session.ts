@@ -18,7 +18,7 @@ import type {
   Rendition,
   SegmentError,
 } from "../../../abr/types.ts";
-import type { EngineReporter, PlaybackSource } from "./engine.ts";
+import type { EngineReporter, PlaybackSource, SegmentStats } from "./engine.ts";
 import { type ForeignVariant, foreignRenditions } from "./foreign-ladder.ts";
 import { withoutSession, withSession } from "./url.ts";
 
@@ -64,16 +64,8 @@ export interface RoutedRequest {
   applianceId: string | null;
 }
 
-/** A completed media segment, as the engine measured it. */
-export interface MeasuredSegment {
-  renditionId: string;
-  /** As routed (`RoutedRequest.applianceId`); null = not routed. */
-  applianceId: string | null;
-  url: string;
-  sizeBytes: number;
-  /** Request sent to first byte, and to last byte. */
-  ttfbMs: number;
-  durationMs: number;
+/** A completed media segment, as the engine measured it: what the store shows, and more. */
+export interface MeasuredSegment extends SegmentStats {
   /** Media seconds in the segment, when known. */
   mediaSec?: number;
   fromCache?: boolean;

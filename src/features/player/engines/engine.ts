@@ -33,9 +33,11 @@ export interface PlaybackSource {
 
 export interface SegmentStats {
   renditionId: string;
+  /** The appliance it was routed to; null = not routed (a foreign stream's own host). */
   applianceId: string | null;
   url: string;
   sizeBytes: number;
+  /** Request sent to first byte, and to last byte. */
   ttfbMs: number;
   durationMs: number;
 }
