@@ -119,12 +119,12 @@ export function Player({
           </select>
         </label>
         <label>
+          Cap to player size{" "}
           <input
             type="checkbox"
             checked={capToPlayerSize}
             onChange={(e) => setCapToPlayerSize(e.target.checked)}
-          />{" "}
-          Cap to player size
+          />
         </label>
         <label>
           Quality{" "}
