@@ -217,8 +217,8 @@ test("the controls hide after 3 s without movement while playing", async ({ page
   await expect(controls).toHaveClass(/controls-hidden/, { timeout: 5_000 });
   await page.mouse.move(stage.x + stage.width / 3, stage.y + stage.height / 3);
   await expect(controls).not.toHaveClass(/controls-hidden/);
-  // Paused, they stay.
-  await page.locator("video").evaluate((v: HTMLVideoElement) => v.pause());
+  // Paused by the viewer, they stay.
+  await page.keyboard.press("k");
   await page.waitForTimeout(3_500);
   await expect(controls).not.toHaveClass(/controls-hidden/);
 });

@@ -88,6 +88,7 @@ export function Player({
           thumbnailsUrl={title ? originUrl(title.thumbnails.vtt) : null}
           next={next}
           settings={{ panelId: settingsId, open: settingsOpen, setOpen: setSettingsOpen }}
+          onViewerPause={(paused) => store.getState().setViewerPaused(paused)}
         />
         {showStats && <StatsOverlay store={store} />}
         {error && (

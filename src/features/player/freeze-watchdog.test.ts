@@ -4,8 +4,8 @@ import { FreezeWatchdog, type PlaybackState, type RecoveryStep } from "./freeze-
 const playing = (over: Partial<PlaybackState> = {}): PlaybackState => ({
   currentTime: 0,
   paused: false,
+  pauseIntended: false,
   ended: false,
-  seeking: false,
   bufferAheadSec: 0,
   gapAheadSec: null,
   lastByteAtMs: null,
@@ -32,13 +32,14 @@ function setup() {
 }
 
 describe("FreezeWatchdog", () => {
-  it("stays quiet while media time moves, and while paused, ended, seeking or starting", () => {
+  it("stays quiet while media time moves, and while paused by the viewer, ended or starting", () => {
     const { log, run } = setup();
     run(0, 10_000, (t) => playing({ currentTime: t / 1000 }));
-    run(10_250, 20_000, () => playing({ currentTime: 10, paused: true }));
+    run(10_250, 20_000, () => playing({ currentTime: 10, paused: true, pauseIntended: true }));
     run(20_250, 30_000, () => playing({ currentTime: 10, ended: true }));
-    run(30_250, 40_000, () => playing({ currentTime: 10, seeking: true }));
-    run(40_250, 50_000, () => playing({ currentTime: 10, started: false }));
+    // A seek moves the time; its wait for data is watched like playback.
+    run(30_250, 31_500, (t) => playing({ currentTime: 10 + (t - 30_000) / 1000 }));
+    run(31_750, 50_000, () => playing({ currentTime: 10, started: false }));
     expect(log).toEqual([]);
   });
 
@@ -83,10 +84,19 @@ describe("FreezeWatchdog", () => {
     expect(steps).toEqual(["nudge", "nudge", "refetch"]);
   });
 
+  it("plays again a pause nobody asked for, before anything else", () => {
+    const { log, steps, run } = setup();
+    run(0, 4_000, (t) => playing({ currentTime: t / 1000 }));
+    // The engine rebuilt its media source and the element came back paused.
+    run(4_250, 6_500, () => playing({ currentTime: 4, paused: true, lastByteAtMs: 0 }));
+    expect(log[0]).toMatch(/^froze 4000/);
+    expect(steps).toEqual(["play"]);
+  });
+
   it("a pause during a freeze ends it: the viewer took over", () => {
     const { log, run } = setup();
     run(0, 3_000, () => playing({ currentTime: 1, bufferAheadSec: 3 }));
-    run(3_250, 3_250, () => playing({ currentTime: 1, paused: true }));
+    run(3_250, 3_250, () => playing({ currentTime: 1, paused: true, pauseIntended: true }));
     expect(log.at(-1)).toMatch(/^thawed 3250/);
   });
 });

@@ -4,9 +4,12 @@
  * events. Engine-free: the session hook feeds it the element's state a few times a second, and
  * it answers what to do.
  *
- * A freeze: media time has not advanced for `thresholdMs` while the element is neither paused,
- * ended nor seeking, after the first frame. Then, one step at a time, each given time to work:
+ * A freeze: media time has not advanced for `thresholdMs` after the first frame while the
+ * element is neither ended nor paused by the viewer. Then, one step at a time,
+ * each given time to work:
  *
+ * - `play`: the element is paused though nobody asked (an engine that rebuilt its media source
+ *   to get past a bad segment can leave it so): play again.
  * - `nudge`: media is buffered at or just past the playhead and still nothing moves (a gap, a
  *   decoder that did not resume): seek by a hair, as hls.js's gap controller does; after two
  *   nudges that did not help, `refetch` instead.
@@ -23,9 +26,13 @@
 /** The element's state the watchdog reads, plus when the last byte of media arrived. */
 export interface PlaybackState {
   currentTime: number;
+  /** The element is paused. */
   paused: boolean;
+  /** ...and the viewer asked for it (our controls, the picture-in-picture window), or the page
+   * is hidden: a pause nobody asked for (an engine rebuilding its media source leaves one
+   * behind) is a freeze like any other. */
+  pauseIntended: boolean;
   ended: boolean;
-  seeking: boolean;
   /** Seconds buffered from the playhead on (gaps up to a hole's width bridged). */
   bufferAheadSec: number;
   /** Seconds from the playhead to the next buffered range when the playhead sits in a gap;
@@ -37,7 +44,7 @@ export interface PlaybackState {
   started: boolean;
 }
 
-export type RecoveryStep = "nudge" | "refetch";
+export type RecoveryStep = "play" | "nudge" | "refetch";
 
 export interface WatchdogEvents {
   /** A freeze is found at `atMs`: media time has stood still at `positionSec` since `sinceMs`. */
@@ -81,12 +88,14 @@ export class FreezeWatchdog {
   /** Feed one look at the element, at `nowMs`. */
   check(state: PlaybackState, nowMs: number): void {
     const moved = this.lastTime === null || state.currentTime !== this.lastTime;
-    const idle = state.paused || state.ended || state.seeking || !state.started;
+    // A seek that waits for data is watched like playback: one that never completes (seen after
+    // an engine rebuilt its media source) is a freeze too.
+    const idle = (state.paused && state.pauseIntended) || state.ended || !state.started;
     this.lastTime = state.currentTime;
     if (moved || idle) {
       this.lastMoveAtMs = nowMs;
       if (this.frozenSinceMs !== null) {
-        // A pause or a seek during a freeze ends it too: the viewer took over.
+        // A pause during a freeze ends it too: the viewer took over.
         this.events.thawed(nowMs, nowMs - this.frozenSinceMs);
         this.frozenSinceMs = null;
       }
@@ -108,6 +117,7 @@ export class FreezeWatchdog {
   }
 
   private stepFor(state: PlaybackState, nowMs: number): RecoveryStep | null {
+    if (state.paused) return "play";
     const reachable =
       state.bufferAheadSec > this.config.reachableSec ||
       (state.gapAheadSec !== null && state.gapAheadSec <= this.config.reachableSec);

@@ -14,8 +14,13 @@ const RESIZE_SETTLE_MS = 200;
 
 export interface WatchedVideo {
   view: MediaView;
-  /** What the freeze watchdog reads; `lastByteAtMs` and `started` come from elsewhere. */
-  playbackState(lastByteAtMs: number | null, started: boolean): PlaybackState;
+  /** What the freeze watchdog reads; the last byte, the first frame and whether the viewer
+   * paused come from elsewhere. */
+  playbackState(
+    lastByteAtMs: number | null,
+    started: boolean,
+    viewerPaused: boolean,
+  ): PlaybackState;
   dispose(): void;
 }
 
@@ -55,7 +60,7 @@ export function watchVideo(video: HTMLVideoElement, onPictureChange: () => void)
 
   return {
     view,
-    playbackState: (lastByteAtMs, started) => {
+    playbackState: (lastByteAtMs, started, viewerPaused) => {
       const ranges = rangesOf(video.buffered);
       const t = video.currentTime;
       const inside = ranges.some((r) => r.start <= t + BUFFER_HOLE_SEC && r.end > t);
@@ -63,8 +68,8 @@ export function watchVideo(video: HTMLVideoElement, onPictureChange: () => void)
       return {
         currentTime: t,
         paused: video.paused,
+        pauseIntended: viewerPaused || document.hidden,
         ended: video.ended,
-        seeking: video.seeking,
         bufferAheadSec: bufferAheadSec(ranges, t),
         gapAheadSec: !inside && next ? next.start - t : null,
         lastByteAtMs,

@@ -57,6 +57,8 @@ export interface SessionState {
   qoe: QoeState;
   /** The "cap to player size" setting, for the overlay. */
   capToPlayerSize: boolean;
+  /** The viewer paused (our controls, the picture-in-picture window) and has not played since. */
+  viewerPaused: boolean;
 }
 
 export interface SessionActions {
@@ -75,6 +77,7 @@ export interface SessionActions {
   /** ...and moves again. */
   freezeEnded(atMs: number): void;
   setCapToPlayerSize(on: boolean): void;
+  setViewerPaused(paused: boolean): void;
   fatal(message: string): void;
   warning(message: string): void;
   sample(point: Omit<TimelinePoint, "quality" | "applianceId">, droppedFrames: number): void;
@@ -108,6 +111,7 @@ export function createSessionStore() {
     timeline: [],
     qoe: initialQoe(),
     capToPlayerSize: true,
+    viewerPaused: false,
 
     begin: (engine, abr, atMs) =>
       set({
@@ -174,6 +178,7 @@ export function createSessionStore() {
         qoe: stallEnded(s.qoe, atMs),
       })),
     setCapToPlayerSize: (on) => set({ capToPlayerSize: on }),
+    setViewerPaused: (paused) => set({ viewerPaused: paused }),
     fatal: (message) => set({ status: "error", error: message }),
     warning: (message) => set((s) => ({ warnings: bounded(s.warnings, message, MAX_WARNINGS) })),
     sample: (point, droppedFrames) =>

@@ -23,7 +23,7 @@ import type {
 } from "./engines/engine.ts";
 import { createAdapter, preloadEngine } from "./engines/load.ts";
 import { applianceKey, browserStorage, EstimateMemory, hostKey } from "./estimate-memory.ts";
-import { FreezeWatchdog } from "./freeze-watchdog.ts";
+import { FreezeWatchdog, type RecoveryStep } from "./freeze-watchdog.ts";
 import { fetchManifest } from "./manifest-fetch.ts";
 import { watchVideo } from "./media-view.ts";
 import { hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
@@ -33,6 +33,12 @@ import { createSessionStore, type SessionStore } from "./session-store.ts";
 const SAMPLE_MS = 500;
 /** How often the freeze watchdog looks (its threshold is 2 s). */
 const WATCHDOG_MS = 250;
+/** What the overlay says the freeze watchdog is doing. */
+const RECOVERY_TEXT: Record<RecoveryStep, string> = {
+  play: "playing again (paused though nobody asked)",
+  nudge: "stepping past the playhead",
+  refetch: "loading again elsewhere",
+};
 /** What the steering service's hint is worth, in seconds of transfer: half a fresh figure of
  * this browser's own (DEFAULT_MEMORY.priorWeightSec), as it was measured by other players. */
 const HINT_WEIGHT_SEC = 2;
@@ -196,12 +202,18 @@ export function usePlaybackSession(
     const onWaiting = () => store.getState().waiting(now());
     const onPlaying = () => store.getState().playing(now());
     const onFirstFrame = () => store.getState().firstFrame(now());
-    const onPause = () => store.getState().paused();
+    const onPause = () => {
+      store.getState().paused();
+      // The picture-in-picture window's own pause button is the viewer's too.
+      if (document.pictureInPictureElement === video) store.getState().setViewerPaused(true);
+    };
+    const onPlay = () => store.getState().setViewerPaused(false);
     const onEnded = () => store.getState().ended();
     video.addEventListener("waiting", onWaiting);
     video.addEventListener("playing", onPlaying);
     video.addEventListener("loadeddata", onFirstFrame);
     video.addEventListener("pause", onPause);
+    video.addEventListener("play", onPlay);
     video.addEventListener("ended", onEnded);
     const watched = watchVideo(video, () => current?.pictureChanged());
     const sampler = setInterval(() => {
@@ -222,15 +234,18 @@ export function usePlaybackSession(
         store.getState().warning(`Playback froze at ${positionSec.toFixed(1)} s: recovering.`);
       },
       recover: (step, frozenMs) => {
-        const what = step === "nudge" ? "stepping past the playhead" : "loading again elsewhere";
-        store.getState().warning(`Frozen for ${(frozenMs / 1000).toFixed(1)} s: ${what}.`);
-        current?.recover(step);
+        const frozen = (frozenMs / 1000).toFixed(1);
+        store.getState().warning(`Frozen for ${frozen} s: ${RECOVERY_TEXT[step]}.`);
+        if (step === "play") video.play().catch(() => {});
+        else current?.recover(step);
       },
       thawed: (atMs) => store.getState().freezeEnded(atMs),
     });
     const watchdogTimer = setInterval(() => {
-      const started = store.getState().qoe.firstFrameAtMs !== null;
-      watchdog.check(watched.playbackState(current?.lastByteAtMs() ?? null, started), now());
+      const { qoe, viewerPaused } = store.getState();
+      const started = qoe.firstFrameAtMs !== null;
+      const state = watched.playbackState(current?.lastByteAtMs() ?? null, started, viewerPaused);
+      watchdog.check(state, now());
     }, WATCHDOG_MS);
 
     const reporter: EngineReporter = {
@@ -282,6 +297,7 @@ export function usePlaybackSession(
         reporter,
         media: watched.view,
         capToPlayerSize: cap.current,
+        viewerPaused: () => store.getState().viewerPaused,
         manifest: { text: fetched.text, url: fetched.url },
       };
       let created: EngineAdapter;
@@ -324,6 +340,7 @@ export function usePlaybackSession(
       video.removeEventListener("playing", onPlaying);
       video.removeEventListener("loadeddata", onFirstFrame);
       video.removeEventListener("pause", onPause);
+      video.removeEventListener("play", onPlay);
       video.removeEventListener("ended", onEnded);
       setAdapter(null);
       void current?.destroy();

@@ -43,6 +43,8 @@ export interface ControlsProps {
   next: NextUp | null;
   /** The settings panel (Player's menus): its element id and whether it is open. */
   settings: { panelId: string; open: boolean; setOpen(open: boolean): void };
+  /** The viewer paused or played: a pause they did not ask for is the freeze watchdog's. */
+  onViewerPause?(paused: boolean): void;
 }
 
 /**
@@ -75,7 +77,14 @@ function ownsKey(target: HTMLElement, key: string): boolean {
   return target.tagName === "BUTTON" && (key === " " || key === "Enter");
 }
 
-export function Controls({ video, container, thumbnailsUrl, next, settings }: ControlsProps) {
+export function Controls({
+  video,
+  container,
+  thumbnailsUrl,
+  next,
+  settings,
+  onViewerPause,
+}: ControlsProps) {
   const media = useMediaState(video);
   const thumbnails = useThumbnails(thumbnailsUrl);
   const [speedOpen, setSpeedOpen] = useState(false);
@@ -125,9 +134,11 @@ export function Controls({ video, container, thumbnailsUrl, next, settings }: Co
 
   const togglePlay = useCallback(() => {
     if (!video) return;
-    if (video.paused || video.ended) video.play().catch(() => {});
+    const play = video.paused || video.ended;
+    onViewerPause?.(!play);
+    if (play) video.play().catch(() => {});
     else video.pause();
-  }, [video]);
+  }, [video, onViewerPause]);
 
   const seek = useCallback(
     (timeSec: number) => {

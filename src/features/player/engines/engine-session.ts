@@ -57,6 +57,9 @@ const FOREIGN_SEGMENT_SEC = 6;
  */
 export const STALL_TIMEOUT_MS = 4_000;
 
+/** A download this long without a byte is what froze playback (the freeze watchdog's 2 s). */
+const QUIET_DOWNLOAD_MS = 2_000;
+
 /** Where a request goes. */
 export interface RoutedRequest {
   url: string;
@@ -108,8 +111,17 @@ export class EngineSession {
   /** Title bases requests have used (the origin's, and each appliance's): all are rewritten
    * alike, as a media playlist fetched from one appliance resolves its segments there. */
   private readonly knownTitleBases = new Set<string>();
-  /** Per download in flight: bytes seen, and when the count last grew. */
-  private readonly lastProgress = new Map<string | number, { bytes: number; atMs: number }>();
+  /** Per download in flight: bytes seen, when the count last grew, and from where. */
+  private readonly lastProgress = new Map<
+    string | number,
+    { bytes: number; atMs: number; applianceId: string | null }
+  >();
+  /** Which appliance each title base is on (to blame a bad answer on its server). */
+  private readonly applianceOfBase = new Map<string, string>();
+  /** When the origin, the last resort, last failed (null: not since it last answered well). */
+  private originFailedAtMs: number | null = null;
+  /** Recoveries from fatal engine errors lately (a foreign stream has nowhere else to go). */
+  private recoveries: number[] = [];
 
   constructor(options: EngineSessionOptions) {
     this.controller = options.controller;
@@ -251,6 +263,7 @@ export class EngineSession {
     if (target === null) return { url, applianceId: null };
     const targetBase = target.baseUrl + titlePath.replace(/^\/+/, "");
     this.knownTitleBases.add(targetBase);
+    this.applianceOfBase.set(targetBase, target.applianceId);
     // The session rides in the query, not a header: a header costs a CORS preflight per
     // segment URL, inflating every time to first byte.
     const routed = withSession(targetBase + plain.slice(base.length), this.sessionId);
@@ -269,6 +282,7 @@ export class EngineSession {
    * foreign stream's only "appliance") and into the store. */
   segmentLoaded(segment: MeasuredSegment): void {
     if (segment.mediaSec && segment.mediaSec > 0) this.setSegmentDuration(segment.mediaSec);
+    if (segment.applianceId === ORIGIN_ID) this.originFailedAtMs = null;
     this.controller.onSegmentLoaded({
       applianceId: segment.applianceId ?? ORIGIN_ID,
       renditionId: segment.renditionId,
@@ -296,7 +310,8 @@ export class EngineSession {
     const nowMs = this.now();
     const last = this.lastProgress.get(flight.segmentKey);
     if (!last || flight.loadedBytes > last.bytes) {
-      this.lastProgress.set(flight.segmentKey, { bytes: flight.loadedBytes, atMs: nowMs });
+      const entry = { bytes: flight.loadedBytes, atMs: nowMs, applianceId: flight.applianceId };
+      this.lastProgress.set(flight.segmentKey, entry);
     } else if (nowMs - last.atMs >= STALL_TIMEOUT_MS && flight.elapsedMs >= STALL_TIMEOUT_MS) {
       this.lastProgress.delete(flight.segmentKey);
       return { abandon: false, stalled: true };
@@ -323,6 +338,18 @@ export class EngineSession {
     return verdict;
   }
 
+  /**
+   * The appliance of a download in flight that has had no new byte for `quietMs`, if any: what
+   * to blame when playback froze waiting for data (and nothing, when nothing is in flight).
+   */
+  quietDownload(quietMs = QUIET_DOWNLOAD_MS): string | null {
+    const nowMs = this.now();
+    for (const entry of this.lastProgress.values()) {
+      if (nowMs - entry.atMs >= quietMs && entry.applianceId !== null) return entry.applianceId;
+    }
+    return null;
+  }
+
   /** A download ended (either way): forget its progress. */
   downloadEnded(segmentKey: string | number): void {
     this.lastProgress.delete(segmentKey);
@@ -338,6 +365,7 @@ export class EngineSession {
     url = "",
   ): void {
     if (applianceId === null) return;
+    if (applianceId === ORIGIN_ID) this.originFailedAtMs = this.now();
     this.controller.onSegmentError({ applianceId, ...failure });
     this.failedSinceDecision.add(applianceId);
     const what =
@@ -352,13 +380,51 @@ export class EngineSession {
    * the engine's error.
    */
   mediaFailed(applianceId: string | null, detail: string): void {
-    if (applianceId === null || applianceId === ORIGIN_ID) {
+    if (applianceId === null) {
       this.reporter.warning(`Media error (${detail}).`);
       return;
     }
     this.requestFailed(applianceId, { kind: "media" }, detail);
   }
+
+  /** The appliance a URL of this title was routed to; null for anything else. */
+  applianceOfUrl(url: string): string | null {
+    const plain = withoutSession(url);
+    for (const [base, applianceId] of this.applianceOfBase) {
+      if (plain.startsWith(base)) return applianceId;
+    }
+    return null;
+  }
+
+  /**
+   * After an error the engine cannot get past alone: is there still a source to recover from?
+   * Yes while any appliance is out of the penalty box or the origin (the last resort) has not
+   * failed since it last answered well. A stream from outside our network has one source: a
+   * few recoveries a minute, then it is given up.
+   */
+  mayRecover(): boolean {
+    const nowMs = this.now();
+    this.recoveries = this.recoveries.filter((at) => nowMs - at < RECOVERY_WINDOW_MS);
+    const left = this.foreign
+      ? this.recoveries.length < FOREIGN_RECOVERIES
+      : this.recoveries.length < MAX_RECOVERIES && !this.onlyFailedOriginLeft();
+    if (left) this.recoveries.push(nowMs);
+    return left;
+  }
+
+  private onlyFailedOriginLeft(): boolean {
+    if (this.originFailedAtMs === null) return false;
+    const target = this.controller.routeAppliance();
+    return target.applianceId === ORIGIN_ID || target.applianceId === null;
+  }
 }
+
+/** Recoveries counted over the last minute. */
+const RECOVERY_WINDOW_MS = 60_000;
+/** A stream from outside our network: its one host, tried again this many times a minute. */
+const FOREIGN_RECOVERIES = 3;
+/** Whatever the sources, more than this many recoveries a minute is a loop, not a recovery. */
+const MAX_RECOVERIES = 12;
 
 function describeKind(kind: SegmentError["kind"]): string {
   if (kind === "timeout") return "Timeout";

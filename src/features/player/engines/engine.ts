@@ -86,8 +86,8 @@ export interface EngineAdapter {
   pictureChanged(): void;
   /** When the last byte of media arrived (performance.now() time), null before any. */
   lastByteAtMs(): number | null;
-  /** Get frozen playback going again (the freeze watchdog's call). */
-  recover(step: RecoveryStep): void;
+  /** Get frozen playback going again (the freeze watchdog's call; "play" is the page's own). */
+  recover(step: Exclude<RecoveryStep, "play">): void;
   destroy(): Promise<void>;
 }
 
@@ -100,6 +100,8 @@ export interface AdapterOptions {
   /** The video element as the ABR sees it: buffer, speed, picture size. */
   media: MediaView;
   capToPlayerSize: boolean;
+  /** Whether the viewer paused: a recovery that rebuilds the media source plays on otherwise. */
+  viewerPaused(): boolean;
   /**
    * The manifest when the page already fetched it (`url`: where it came from, after redirects):
    * the engine does not fetch it again.

@@ -38,6 +38,8 @@ export interface LoaderHooks {
   fragmentStarting(context: LoaderContext, routed: RoutedRequest): FragmentLoad | null;
   /** Bytes of media arrived (the freeze watchdog's "is anything still coming"). */
   bytesArrived(): void;
+  /** A fragment of any track (video, audio, subtitles) was answered by this route. */
+  answered(routed: RoutedRequest): void;
   /** Give up this fragment for `switchTo` (the session decided to abandon it). */
   abandon(frag: Fragment, stats: LoaderStats, switchTo: string): void;
 }
@@ -106,6 +108,7 @@ export function routingLoader(Base: HlsConfig["loader"], hooks: LoaderHooks): Hl
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
           ended();
+          if ((ctx as { frag?: unknown }).frag) hooks.answered(routed);
           if (load) {
             hooks.bytesArrived();
             const ttfbMs = Math.max(0, stats.loading.first - stats.loading.start);

@@ -30,6 +30,7 @@ import {
   matchLevels,
   variantsFromLevels,
 } from "./hlsjs-map.ts";
+import { resumeAfterRecovery } from "./resume.ts";
 
 type HlsModule = typeof import("hls.js");
 
@@ -86,7 +87,10 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
   let pendingAtMs = 0;
   /** A level hls.js forced (error recovery), honoured for one fragment. */
   let forcedLevel = -1;
-  let mediaRecoveryTried = false;
+  /** Between a media recovery and the next fragment in the buffer: errors then are echoes. */
+  let recovering = false;
+  /** The appliance that served the last fragment (for errors that name none). */
+  let lastServedBy: string | null = null;
 
   // --- levels --------------------------------------------------------------------------
 
@@ -209,6 +213,9 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
     bytesArrived: () => {
       lastByteAtMs = now();
     },
+    answered: (routed) => {
+      lastServedBy = routed.applianceId;
+    },
     abandon,
   };
 
@@ -239,13 +246,40 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       foreign: session?.foreign ?? false,
     });
 
+  /**
+   * Errors that mean a server answered with something unusable (a playlist or segment that
+   * does not parse, decode or append), as opposed to no answer (the loader handles those).
+   */
+  const badAnswer = (m: HlsModule, data: ErrorData): boolean => {
+    const d = m.ErrorDetails;
+    const bad: string[] = [
+      d.BUFFER_APPEND_ERROR,
+      d.BUFFER_APPENDING_ERROR,
+      d.BUFFER_ADD_CODEC_ERROR,
+      d.BUFFER_INCOMPATIBLE_CODECS_ERROR,
+      d.FRAG_DECRYPT_ERROR,
+      d.INTERNAL_EXCEPTION,
+    ];
+    // Parsing errors: a playlist or a segment that did not parse (`fragParsingError`, ...).
+    return bad.includes(data.details) || /ParsingError$/.test(data.details);
+  };
+
+  /** Which appliance served what went wrong: the fragment's, its URL's, else the last one. */
+  const blame = (data: ErrorData): string | null => {
+    const byFragment = data.frag ? applianceOfFragment.get(data.frag) : undefined;
+    if (byFragment !== undefined) return byFragment;
+    const url = data.frag?.url ?? data.context?.url ?? data.url;
+    return (url ? session?.applianceOfUrl(url) : null) ?? lastServedBy;
+  };
+
   const onError = (data: ErrorData, parsed: boolean): void => {
     const m = mod;
     const h = hls;
-    if (!m || !h) return;
-    if (data.type === m.ErrorTypes.MEDIA_ERROR && data.frag) {
-      // What an appliance served could not be parsed or appended: its penalty box.
-      session?.mediaFailed(applianceOfFragment.get(data.frag) ?? null, data.details);
+    const s = session;
+    if (!m || !h || !s) return;
+    if (badAnswer(m, data) && !recovering) {
+      // What an appliance served could not be used: its penalty box, like a failed request.
+      s.mediaFailed(blame(data), data.details);
     }
     if (!data.fatal) {
       if (data.type === m.ErrorTypes.NETWORK_ERROR) {
@@ -253,15 +287,24 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       }
       return;
     }
-    if (data.type === m.ErrorTypes.MEDIA_ERROR && !mediaRecoveryTried) {
-      mediaRecoveryTried = true;
-      reporter.warning(`Media error (${data.details}): recovering once.`);
-      h.recoverMediaError();
+    const message = failureMessage(data);
+    if (!parsed && rejectLoad) {
+      rejectLoad(new Error(message));
       return;
     }
-    const message = failureMessage(data);
-    if (!parsed && rejectLoad) rejectLoad(new Error(message));
-    else reporter.fatal(message);
+    if (data.type === m.ErrorTypes.KEY_SYSTEM_ERROR || !s.mayRecover()) {
+      reporter.fatal(message);
+      return;
+    }
+    // Fetched again from the next source: the one that failed is in the penalty box.
+    reporter.warning(`${data.details}: recovering from the next source.`);
+    if (data.type === m.ErrorTypes.NETWORK_ERROR) {
+      h.startLoad(video?.currentTime ?? -1);
+      return;
+    }
+    recovering = true;
+    if (video) resumeAfterRecovery(video, options.viewerPaused());
+    h.recoverMediaError();
   };
 
   const tracks = (list: readonly { name: string; lang?: string }[], active: number): TrackInfo[] =>
@@ -349,6 +392,9 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
           if (id) reporter.renditionPlaying(id);
         });
         instance.on(HlsClass.Events.ERROR, (_event, data) => onError(data, parsed));
+        instance.on(HlsClass.Events.FRAG_BUFFERED, () => {
+          recovering = false;
+        });
         instance.loadSource(playback.manifestUrl);
         instance.attachMedia(element);
       });
@@ -407,9 +453,9 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         v.currentTime = ahead > 0 || !next ? v.currentTime + NUDGE_SEC : next.start + 0.01;
         return;
       }
-      // Load again from the playhead, elsewhere: the appliance in use goes to the penalty box.
-      const latest = session?.latest();
-      session?.requestFailed(latest?.applianceId ?? null, { kind: "stalled" });
+      // Load again from the playhead; a download that went quiet sends its appliance to the
+      // penalty box, so the reload goes elsewhere.
+      session?.requestFailed(session.quietDownload(), { kind: "stalled" });
       pending = null;
       h.stopLoad();
       h.startLoad(v.currentTime);

@@ -14,9 +14,10 @@ import type shakaNs from "shaka-player";
 import type { Decision } from "../../../abr/types.ts";
 import { manifestKind } from "../play-item.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
-import type { AdapterOptions, EngineAdapter, TrackInfo } from "./engine.ts";
+import type { AdapterOptions, EngineAdapter, PlaybackSource, TrackInfo } from "./engine.ts";
 import { EngineSession, STALL_TIMEOUT_MS } from "./engine-session.ts";
 import { declaredDashScores } from "./foreign-ladder.ts";
+import { resumeAfterRecovery } from "./resume.ts";
 import { OurAbrManager } from "./shaka-abr-manager.ts";
 import {
   describeShakaError,
@@ -116,6 +117,14 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   const inFlight = new WeakMap<Request, { loaded: number; total: number | null }>();
   const completed = new WeakSet<Request>();
   let lastByteAtMs: number | null = null;
+  /** The appliance that served the last media segment (a decode error names no URI). */
+  let lastServedBy: string | null = null;
+  /** Between a recovery's reload and its end: errors then are echoes. */
+  let recovering = false;
+  /** What is playing, and where it last played (a recovery loads it again there: a rebuilt
+   * media source puts the element back at 0). */
+  let source: PlaybackSource | null = null;
+  let lastKnownTime = 0;
 
   const decide = (): Decision | null => session?.decide() ?? null;
 
@@ -231,6 +240,8 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
 
   function onCompleted(event: DownloadEvent): void {
     const { request, response, context } = event;
+    // Any track's segment: the last appliance to serve media is the one to blame for a bad one.
+    if (request && context?.segment) lastServedBy = routes.get(request) ?? null;
     if (!request || !response || !isVideoMedia(context) || !session) return;
     completed.add(request);
     inFlight.delete(request);
@@ -282,14 +293,60 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
 
   function onError(event: ErrorEvent, s: Shaka): void {
     const error = event.detail;
-    if (!error) return;
+    if (!error || !session) return;
     const message = describeShakaError(error, s.util.Error.Code, s.util.Error.Category);
+    // Errors while a recovery reloads are echoes of the one being recovered from.
+    if (recovering) return;
     if (error.category === s.util.Error.Category.MEDIA) {
-      // What the appliance in use served could not be decoded or appended: its penalty box.
-      session?.mediaFailed(session.latest()?.applianceId ?? null, message);
+      // What the last appliance served could not be decoded or appended: its penalty box.
+      session.mediaFailed(lastServedBy, message);
+      if (video) resumeAfterRecovery(video, options.viewerPaused());
     }
-    if (error.severity === s.util.Error.Severity.CRITICAL) reporter.fatal(message);
-    else reporter.warning(message);
+    if (error.severity !== s.util.Error.Severity.CRITICAL) {
+      reporter.warning(message);
+      return;
+    }
+    if (!session.mayRecover()) {
+      reporter.fatal(message);
+      return;
+    }
+    reporter.warning(`${message}: recovering from the next source.`);
+    void recover(s, error.category === s.util.Error.Category.NETWORK);
+  }
+
+  /**
+   * Gets shaka going again after a critical error, from the next source: a network failure by
+   * retrying the streaming (its requests are routed afresh), anything else (a media source
+   * that broke on a bad segment) by loading the stream again where it was.
+   */
+  async function recover(s: Shaka, network: boolean): Promise<void> {
+    const p = player;
+    const v = video;
+    const src = source;
+    if (!p || !v || !src) return;
+    if (network && p.retryStreaming()) return;
+    recovering = true;
+    resumeAfterRecovery(v, options.viewerPaused());
+    // The manifest of a VOD stream does not change: loaded again from memory, not from an
+    // appliance that may be the one serving garbage.
+    prefetched = options.manifest ?? null;
+    try {
+      await p.load(src.manifestUrl, lastKnownTime);
+    } catch (error) {
+      if (destroyed) return;
+      const e = error as Partial<shakaNs.util.Error>;
+      const message =
+        typeof e.code === "number"
+          ? describeShakaError(
+              { severity: e.severity ?? 2, category: e.category ?? 0, code: e.code },
+              s.util.Error.Code,
+              s.util.Error.Category,
+            )
+          : String(error);
+      reporter.fatal(`Could not recover: ${message}`);
+    } finally {
+      recovering = false;
+    }
   }
 
   function onTrack(event: TrackEvent): void {
@@ -346,6 +403,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       }
       shaka = s;
       video = element;
+      source = src;
       session = new EngineSession({
         controller,
         reporter,
@@ -366,6 +424,18 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       p.addEventListener("downloadcompleted", (e) => onCompleted(e as DownloadEvent));
       p.addEventListener("downloadfailed", (e) => onFailed(e as DownloadEvent));
       p.addEventListener("segmentappended", onAppended);
+      element.addEventListener("timeupdate", () => {
+        if (!element.seeking && element.currentTime > 0) lastKnownTime = element.currentTime;
+      });
+      // shaka rebuilds its media source itself after a segment that would not decode or append
+      // (and says nothing else): the appliance that served it goes to the penalty box, and the
+      // stream is loaded again where it was (after shaka's own rebuild it sat with no data at
+      // its old position, paused, for as long as nobody intervened: 5-7 s of stall each time).
+      p.addEventListener("mediasourcerecovered", () => {
+        if (recovering) return;
+        session?.mediaFailed(lastServedBy, "shaka rebuilt its media source");
+        void recover(s, false);
+      });
       p.addEventListener("error", (e) => onError(e as ErrorEvent, s));
       p.addEventListener("adaptation", (e) => onTrack(e as TrackEvent));
       p.addEventListener("variantchanged", (e) => onTrack(e as TrackEvent));
@@ -497,13 +567,11 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
         v.currentTime = ahead > 0 || !next ? v.currentTime + NUDGE_SEC : next.start + 0.01;
         return;
       }
-      // Elsewhere: the appliance in use goes to the penalty box; a seek to the playhead makes
-      // shaka drop what it has in flight there and fetch it again, routed afresh.
-      session?.requestFailed(session.latest()?.applianceId ?? null, { kind: "stalled" });
-      if (!player?.retryStreaming()) {
-        const position = v.currentTime;
-        v.currentTime = position;
-      }
+      // Elsewhere: the appliance in use goes to the penalty box, and the stream is loaded again
+      // where the viewer was (a seek did not get shaka going once its media source had been
+      // rebuilt; a load always does).
+      session?.requestFailed(session.quietDownload(), { kind: "stalled" });
+      if (shaka && !recovering) void recover(shaka, false);
     },
 
     async destroy() {
