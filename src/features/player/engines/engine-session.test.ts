@@ -284,3 +284,53 @@ describe("EngineSession: a download in flight", () => {
     });
   });
 });
+
+describe("EngineSession: recovering from errors the engine cannot get past", () => {
+  it("knows which appliance a routed URL is on", () => {
+    const { session } = setup();
+    const routed = session.route(`${ORIGIN_BASE}video/x/media.m3u8`);
+    expect(session.applianceOfUrl(routed.url)).toBe("a");
+    expect(session.applianceOfUrl("http://a.test/titles/t--1/video/x/seg_00001.m4s")).toBe("a");
+    expect(session.applianceOfUrl("http://elsewhere.test/x")).toBeNull();
+  });
+
+  it("recovers while a source is left: not once every appliance and the origin failed", () => {
+    const { session, controller } = setup();
+    controller.setSteering(steering(["a"]));
+    expect(session.mayRecover()).toBe(true);
+    session.mediaFailed("a", "bufferAppendError");
+    // "a" is boxed: the origin is what is left, and it has not failed.
+    expect(session.mayRecover()).toBe(true);
+    session.requestFailed("origin", { kind: "http", status: 500 });
+    expect(session.mayRecover()).toBe(false);
+  });
+
+  it("gives a stream from elsewhere a few recoveries a minute", () => {
+    const { session, clock } = setup(FOREIGN);
+    expect([1, 2, 3, 4].map(() => session.mayRecover())).toEqual([true, true, true, false]);
+    clock.advance(61_000);
+    expect(session.mayRecover()).toBe(true);
+  });
+
+  it("names the appliance of a download that went quiet, and none when nothing is in flight", () => {
+    const { session, clock, media } = setup();
+    media.buffer = 30;
+    expect(session.quietDownload()).toBeNull();
+    const flight = {
+      renditionId: "h264-240",
+      applianceId: "b",
+      segmentKey: "4.0",
+      loadedBytes: 10_000,
+      totalBytes: 75_000,
+      elapsedMs: 500,
+      firstByteMs: 100,
+    };
+    session.progress(flight);
+    clock.advance(1_000);
+    expect(session.quietDownload()).toBeNull();
+    clock.advance(1_000);
+    expect(session.quietDownload()).toBe("b");
+    session.downloadEnded("4.0");
+    expect(session.quietDownload()).toBeNull();
+  });
+});
