@@ -4,24 +4,20 @@
  * idle timeout, 6 s later): the client sees the connection end right after the last byte, or
  * right after the stall.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FaultRequest } from "../../src/schemas/admin.ts";
 import { type Network, startNetwork } from "../network.ts";
+import { writeTinyCatalog } from "../tiny-catalog.ts";
 
-const FILE = "titles/t--1/video/v/seg_00001.m4s";
 const BODY_BYTES = 200_000;
 let network: Network;
+let file: string;
 
 beforeAll(async () => {
-  const catalogDir = await mkdtemp(path.join(os.tmpdir(), "faults-it-"));
-  await mkdir(path.dirname(path.join(catalogDir, FILE)), { recursive: true });
-  await writeFile(path.join(catalogDir, FILE), randomBytes(BODY_BYTES));
-  network = await startNetwork({ catalogDir, fillWindow: null });
+  const catalog = await writeTinyCatalog(BODY_BYTES);
+  file = catalog.segmentPath;
+  network = await startNetwork({ catalogDir: catalog.dir, fillWindow: null });
 });
 
 afterAll(async () => {
@@ -41,7 +37,7 @@ afterEach(async () => {
 
 /** A plain GET, to bring the file into the appliance's cache. */
 const fill = async () => {
-  const response = await fetch(`${network.urls.appliances["isp-a-1"]}${FILE}`);
+  const response = await fetch(`${network.urls.appliances["isp-a-1"]}${file}`);
   expect((await response.arrayBuffer()).byteLength).toBe(BODY_BYTES);
 };
 
@@ -54,7 +50,7 @@ interface Timeline {
 
 /** One GET on a keep-alive connection: when the last byte came and when the socket closed. */
 function timedGet(): Promise<Timeline> {
-  const url = new URL(`${network.urls.appliances["isp-a-1"]}${FILE}`);
+  const url = new URL(`${network.urls.appliances["isp-a-1"]}${file}`);
   const agent = new http.Agent({ keepAlive: true });
   const start = performance.now();
   return new Promise((resolve) => {
