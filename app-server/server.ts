@@ -11,6 +11,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+// The delivery network's timeouts: one set of figures for every server the demo runs.
+import { fastifyServerOptions } from "../mock-server/net/timeouts.ts";
 import { ROUTES } from "../src/lib/routes.ts";
 import { CATALOG_PATH } from "../src/schemas/catalog.ts";
 import type { RuntimeConfig } from "../src/schemas/runtime-config.ts";
@@ -62,7 +64,7 @@ export async function buildAppServer(options: AppServerOptions): Promise<Fastify
     pages.set(kind, renderPage(template, config, hints));
   }
 
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, ...fastifyServerOptions() });
   const sendPage = (reply: FastifyReply, status: number, kind: PageKind) =>
     reply
       .code(status)

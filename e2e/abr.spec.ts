@@ -51,10 +51,10 @@ const playingHeight = (page: Page): Promise<number> =>
   });
 
 test.beforeEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 test.afterEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 
 for (const engine of ["hlsjs", "shaka"] as const) {

@@ -7,10 +7,10 @@ import { ADMIN, decidedKbps, videoTime } from "./support.ts";
  * player throttling the appliances until the player switches down.
  */
 test.beforeEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 test.afterEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 
 test("home shows the featured title and rows; Enter on a card opens its page", async ({ page }) => {

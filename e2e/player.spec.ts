@@ -32,10 +32,10 @@ const renditionKbps = async (page: Page) =>
   kbpsOf((await page.getByTestId("stats-rendition").textContent()) ?? "");
 
 test.beforeEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 test.afterEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 
 for (const engine of ["hlsjs", "shaka"] as const) {
@@ -73,7 +73,7 @@ for (const engine of ["hlsjs", "shaka"] as const) {
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(3);
     const first = (await page.getByTestId("stats-appliance").textContent()) ?? "";
     expect(APPLIANCES).toContain(first);
-    await page.request.post(`${ADMIN}admin/appliances/${first}/down`);
+    await page.request.post(`${ADMIN}admin/appliances/${first}/down`, { data: {} });
     await expect(page.getByTestId("stats-appliance")).not.toHaveText(first, { timeout: 15_000 });
     const at = await videoTime(page);
     await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(at + 3);

@@ -23,13 +23,13 @@ async function requestsByAppliance(page: Page): Promise<Record<string, number>> 
 }
 
 test.afterEach(async ({ request }) => {
-  await request.post(`${ADMIN}admin/reset`);
+  await request.post(`${ADMIN}admin/reset`, { data: {} });
 });
 
 test("stock hls.js follows content steering and fails over when an appliance goes down", async ({
   page,
 }) => {
-  await page.request.post(`${ADMIN}admin/reset`);
+  await page.request.post(`${ADMIN}admin/reset`, { data: {} });
   const answer = (await (
     await page.request.get(`${STEERING}steering/e2e-clip?region=isp-a`)
   ).json()) as {
@@ -56,7 +56,9 @@ test("stock hls.js follows content steering and fails over when an appliance goe
   expect(during[first]! - before[first]!).toBeGreaterThan(0);
 
   // Take the appliance in use down: playback goes on from another pathway.
-  expect((await page.request.post(`${ADMIN}admin/appliances/${first}/down`)).ok()).toBe(true);
+  expect(
+    (await page.request.post(`${ADMIN}admin/appliances/${first}/down`, { data: {} })).ok(),
+  ).toBe(true);
   const downAt = await videoTime(page);
   const othersBefore = Object.entries(await requestsByAppliance(page)).filter(
     ([id]) => id !== first,

@@ -12,7 +12,8 @@ export const APPLIANCES = ["isp-a-1", "isp-b-1", "exchange-1"];
 /** Shape every appliance to a constant rate; null lifts the shaping. */
 export async function shapeAll(page: Page, bitsPerSecond: number | null): Promise<void> {
   for (const id of APPLIANCES) {
-    if (bitsPerSecond === null) await page.request.delete(`${ADMIN}admin/appliances/${id}/shaping`);
+    if (bitsPerSecond === null)
+      await page.request.delete(`${ADMIN}admin/appliances/${id}/shaping`, { data: {} });
     else
       await page.request.put(`${ADMIN}admin/appliances/${id}/shaping`, { data: { bitsPerSecond } });
   }

@@ -7,12 +7,13 @@ import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
+import { fastifyServerOptions } from "./net/timeouts.ts";
 import { MEDIA_TYPES } from "./origin.ts";
 
 const TYPES: Record<string, string> = { ...MEDIA_TYPES, ".ts": "video/mp2t" };
 
 export async function buildForeignHost(root: string): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, ...fastifyServerOptions() });
   await app.register(cors, { origin: true, exposedHeaders: ["Content-Length", "Content-Range"] });
   await app.register(fastifyStatic, {
     root: path.resolve(root),

@@ -1,12 +1,13 @@
 /**
  * Starts the whole delivery network on loopback:
- * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N]` (each trace folder
+ * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]` (each trace folder
  * becomes profiles). Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances
  * 8101-8103), each overridable, all moved up by `--port-offset` (the browser benchmark runs its
  * own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees the ports.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { appOriginsFor } from "./net/doors.ts";
 import { type Network, startNetwork } from "./network.ts";
 
 export const DEMO_PORTS = {
@@ -26,12 +27,24 @@ export function demoPorts(offset: number): typeof DEMO_PORTS {
   };
 }
 
+/**
+ * `appOrigins`: where the app runs, the only pages that may use the admin API. The heartbeat
+ * secret for appliances in other processes comes from STREAMLAB_HEARTBEAT_SECRET when set.
+ */
 export async function startDemoNetwork(
   catalogDir: string,
   ports = DEMO_PORTS,
   traceDirs: string[] = [],
+  appOrigins: readonly string[] = [],
 ): Promise<Network> {
-  return startNetwork({ catalogDir, ports, fillWindow: { everySec: 60, top: 3 }, traceDirs });
+  return startNetwork({
+    catalogDir,
+    ports,
+    fillWindow: { everySec: 60, top: 3 },
+    traceDirs,
+    appOrigins,
+    heartbeatSecret: process.env.STREAMLAB_HEARTBEAT_SECRET || undefined,
+  });
 }
 
 export function describeNetwork(network: Network): string {
@@ -50,6 +63,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       catalog: { type: "string" },
       traces: { type: "string", multiple: true },
       "port-offset": { type: "string" },
+      "app-origin": { type: "string", multiple: true },
     },
   });
   const offset = Number(values["port-offset"] ?? 0);
@@ -60,7 +74,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
-  const network = await startDemoNetwork(catalogDir, demoPorts(offset), values.traces ?? []);
+  // The app where npm start puts it (5173, moved by the offset) unless told otherwise.
+  const appOrigins = values["app-origin"] ?? appOriginsFor(`http://127.0.0.1:${5173 + offset}/`);
+  const network = await startDemoNetwork(
+    catalogDir,
+    demoPorts(offset),
+    values.traces ?? [],
+    appOrigins,
+  );
   console.log(describeNetwork(network));
   const stop = () => void network.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

@@ -51,8 +51,9 @@ function rawGet(baseUrl: string, rawPath: string, headers: Record<string, string
 const admin = (method: string, route: string, body?: unknown) =>
   fetch(`${network.urls.admin}${route}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(method === "GET"
+      ? {}
+      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) }),
   });
 
 const segmentPath = () => {

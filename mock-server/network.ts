@@ -5,14 +5,18 @@
  * first: appliances fill from it; the steering service before the appliances report to it).
  */
 
+import { ApplianceId } from "../src/schemas/steering.ts";
 import { buildAdmin } from "./admin/admin.ts";
 import { Appliance, contentTypeFor } from "./appliance/appliance.ts";
 import { ApplianceCache, type FillLink } from "./appliance/cache.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
 import { FaultBook, targetOf } from "./faults/faults.ts";
+import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
 import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping/profiles.ts";
+import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
+import { MAX_APPLIANCES } from "./steering/registry.ts";
 import { buildSteering, type SteeringService } from "./steering/server.ts";
 
 export interface ApplianceSpec {
@@ -69,6 +73,13 @@ export interface NetworkOptions {
   fillWindow?: { everySec: number; top: number } | null;
   /** Folders of trace files to offer as shaping profiles, `<folder>/<file>` each. */
   traceDirs?: string[];
+  /**
+   * Where browsers may call the admin API and the heartbeat from: the app's origins
+   * (`http://127.0.0.1:5173`; net/doors.ts `appOriginsFor`). None: no browser may.
+   */
+  appOrigins?: readonly string[];
+  /** The heartbeat secret for appliances in other processes; made at random when not given. */
+  heartbeatSecret?: string;
 }
 
 export interface Network {
@@ -80,6 +91,10 @@ export interface Network {
   steering: SteeringService;
   urls: { origin: string; steering: string; admin: string; appliances: Record<string, string> };
   steeringListener: Listener;
+  /** What an appliance's heartbeat over HTTP must carry (steering/heartbeat.ts): never served. */
+  heartbeatSecret: string;
+  /** The origins allowed to use the admin API and the heartbeat from a browser. */
+  appOrigins: readonly string[];
   /** Fill titles into an appliance's cache; resolves when every file is in. */
   fill(appliance: Appliance, titles: string[]): Promise<{ files: number; bytes: number }>;
   /** The `top` most requested titles across the network (catalog order breaks ties). */
@@ -93,9 +108,32 @@ export interface Network {
   close(): Promise<void>;
 }
 
+/** Appliance ids the steering service will take: unique, not "origin", at most its limit. */
+function checkApplianceIds(specs: readonly ApplianceSpec[]): void {
+  if (specs.length > MAX_APPLIANCES)
+    throw new Error(
+      `${specs.length} appliances: the steering service ranks at most ${MAX_APPLIANCES}`,
+    );
+  const seen = new Set<string>();
+  for (const { id } of specs) {
+    const checked = ApplianceId.safeParse(id);
+    if (!checked.success)
+      throw new Error(`appliance id "${id}": ${checked.error.issues[0]?.message ?? "invalid"}`);
+    if (seen.has(id)) throw new Error(`appliance id "${id}" is given twice: ids must be unique`);
+    seen.add(id);
+  }
+}
+
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
+  const specs = options.appliances ?? DEFAULT_APPLIANCES;
+  checkApplianceIds(specs);
+  const appOrigins = normaliseOrigins(options.appOrigins ?? []);
+  const heartbeatSecret =
+    options.heartbeatSecret === undefined
+      ? makeHeartbeatSecret()
+      : checkConfiguredSecret(options.heartbeatSecret);
   const catalog = new PublishedCatalog(options.catalogDir);
   const faults = new FaultBook();
   const profiles: Record<string, Profile> = { ...PROFILES };
@@ -115,6 +153,8 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     originBaseUrl: originBase,
     publicBaseUrl: () => steeringListener?.baseUrl ?? "",
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+    heartbeatSecret,
+    appOrigins,
   });
   await steering.app.ready();
   steeringListener = new Listener(
@@ -136,7 +176,6 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     };
   };
 
-  const specs = options.appliances ?? DEFAULT_APPLIANCES;
   const appliances = specs.map((spec, i) => {
     const cache = new ApplianceCache(
       spec.capacityBytes,
@@ -177,6 +216,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   };
   await refreshTotals();
 
+  // In-process, so no secret to show; ids were checked above, so no report is refused.
   const heartbeat = () => {
     for (const appliance of appliances)
       if (appliance.isUp) steering.report(appliance.status(totals));
@@ -244,6 +284,8 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     appliances,
     steering,
     steeringListener,
+    heartbeatSecret,
+    appOrigins,
     urls: {
       origin: originBase,
       steering: steeringListener.baseUrl,
@@ -276,7 +318,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
       ]);
     },
   };
-  admin = await buildAdmin(network);
+  admin = await buildAdmin(network, { appOrigins });
   const adminUrl = await admin.listen({ host, port: ports.admin ?? 0 });
   network.urls.admin = `${adminUrl}/`;
   return network;

@@ -4,14 +4,18 @@
  * one title, search). A fastify app factory; `listen` happens in `network.ts`.
  */
 import { realpathSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { CATALOG_PATH } from "../src/schemas/catalog.ts";
+import { safeCatalogPath } from "./appliance/request.ts";
 import { searchCatalog } from "./catalog/search.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
+import { contentRange, rangeFor } from "./net/range.ts";
+import { fastifyServerOptions } from "./net/timeouts.ts";
 
 export interface OriginOptions {
   catalogDir: string;
@@ -53,7 +57,11 @@ function catalogUnavailable(reply: FastifyReply, error: unknown) {
 }
 
 export async function buildOrigin(options: OriginOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 200 } });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    routerOptions: { maxParamLength: 200 },
+    ...fastifyServerOptions(),
+  });
   const catalog = new PublishedCatalog(options.catalogDir);
   await app.register(cors, {
     origin: true,
@@ -108,6 +116,32 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
 
   // Title folders only: staging folders and the lock file are never served.
   const titlesRoot = path.resolve(options.catalogDir, "titles");
+
+  // Ranges are read as the appliances read them (net/range.ts), not as `send` does (it
+  // answered 416 to an invalid range and to a suffix longer than the file): the header is
+  // dropped when it is to be ignored, answered 416 here when unsatisfiable, and otherwise
+  // handed on as the one plain `bytes=a-b` that `send` reads the same way.
+  app.addHook("onRequest", async (request, reply) => {
+    const headers = request.raw.headers;
+    if (headers.range === undefined) return;
+    const checked = safeCatalogPath(new URL(request.url, "http://origin").pathname);
+    // Not a title file: no range to read; static answers it (404 or 403) as it would anyway.
+    if ("error" in checked) return;
+    const file = path.join(options.catalogDir, checked.path);
+    // Outside the catalog through a symlink: static refuses it, and its size is not ours to tell.
+    if (!insideRoot(file, titlesRoot)) return;
+    const size = await stat(file).then(
+      (s) => (s.isFile() ? s.size : null),
+      () => null,
+    );
+    if (size === null) return;
+    const range = rangeFor(request.method, headers.range, size);
+    if (range === null) delete headers.range;
+    else if (range === "unsatisfiable")
+      return reply.code(416).header("content-range", contentRange(range, size)).send();
+    else headers.range = `bytes=${range.start}-${range.end}`;
+  });
+
   await app.register(fastifyStatic, {
     root: titlesRoot,
     prefix: "/titles/",

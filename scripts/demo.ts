@@ -18,6 +18,7 @@ import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
 import { demoPorts, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
+import { appOriginsFor } from "../mock-server/net/doors.ts";
 import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -92,7 +93,13 @@ if (!values["skip-encode"]) {
   if (code !== 0 && code !== 1) process.exit(code);
 }
 
-const network = await startDemoNetwork(catalogDir, ports, values.traces ?? []);
+// The app's page is the one browser origin the admin API answers.
+const network = await startDemoNetwork(
+  catalogDir,
+  ports,
+  values.traces ?? [],
+  appOriginsFor(`http://127.0.0.1:${appPort}/`),
+);
 // Made once, cached like the e2e clip (seconds of ffmpeg the first time).
 if (values.e2e) await makeForeignStreams(foreignDir);
 const foreign = values.e2e ? await startForeignHost(foreignDir, FOREIGN_PORT) : null;

@@ -39,10 +39,12 @@ export class Admin {
   constructor(private readonly baseUrl: string) {}
 
   private async call(method: string, route: string, body?: unknown): Promise<unknown> {
+    // The admin API takes changes only as JSON (415 otherwise): {} when there is no body.
     const response = await fetch(`${this.baseUrl}${route}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      ...(method === "GET"
+        ? {}
+        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) }),
     });
     const text = await response.text();
     if (!response.ok)

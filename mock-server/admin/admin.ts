@@ -2,10 +2,11 @@
  * The admin API (documented in `mock-server/README.md`): read the counters, set shaping and
  * faults, start a fill, take parts down, reset. Every body is validated against the shared
  * schemas before anything changes, so a bad value is a 4xx naming the field and nothing is
- * half applied.
+ * half applied. Only the app's own origins may use it from a browser, and only with JSON
+ * (net/doors.ts); what it may hold is bounded (limits.ts).
  */
 import cors from "@fastify/cors";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { z } from "zod";
 import {
   FaultRequest,
@@ -14,15 +15,27 @@ import {
   type ProfileInfo,
   ResetRequest,
   ShapingRequest,
+  TRACE_LIMITS,
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
+import { acceptEmptyJson, closedDoors } from "../net/doors.ts";
+import { fastifyServerOptions } from "../net/timeouts.ts";
 import type { Network } from "../network.ts";
 import type { Profile } from "../shaping/profiles.ts";
-import { parseTrace } from "../shaping/trace.ts";
+import { parseTraceSliced } from "../shaping/trace.ts";
+import { type Refusal, roomForFault, roomForShaping } from "./limits.ts";
 
 function badRequest(reply: FastifyReply, error: string, field?: string) {
   return reply.code(400).send({ error, ...(field ? { field } : {}) });
 }
+
+function refuse(reply: FastifyReply, refusal: Refusal) {
+  const { status, ...body } = refusal;
+  return reply.code(status).send(body);
+}
+
+/** The request body's own limit: a 5 MB trace, quoted in JSON, with room to spare. */
+const BODY_LIMIT_BYTES = 6 * 1024 * 1024;
 
 /** Parse a body with a schema, or answer 400 naming the first bad field. */
 function validate<T extends z.ZodType>(
@@ -37,15 +50,21 @@ function validate<T extends z.ZodType>(
   return undefined;
 }
 
-/** The shaping a request asks for, or an error naming the field; nothing is applied here. */
-export function shapingFrom(
+/**
+ * The shaping a request asks for, or an error naming the field; nothing is applied here. A
+ * trace is read in slices (parseTraceSliced), so a large one never holds up other requests.
+ */
+export async function shapingFrom(
   request: ShapingRequest,
   current: ShapingEntry,
   profiles: Record<string, Profile>,
-): ShapingEntry | { error: string; field: string } {
+): Promise<ShapingEntry | { error: string; field: string }> {
   const latencyMs = request.latencyMs ?? current.spec.latencyMs;
   if (request.profile !== undefined) {
-    const profile = profiles[request.profile];
+    // Own properties only: "__proto__" or "toString" is no profile (they answered 500).
+    const profile = Object.hasOwn(profiles, request.profile)
+      ? profiles[request.profile]
+      : undefined;
     if (!profile)
       return {
         error: `unknown profile "${request.profile}" (GET /admin/profiles lists them)`,
@@ -65,25 +84,54 @@ export function shapingFrom(
   }
   if (request.trace !== undefined) {
     try {
-      const trace = parseTrace(request.trace);
+      const trace = await parseTraceSliced(request.trace);
       return {
         spec: { rate: { kind: "trace", trace, name: "uploaded" }, latencyMs },
         description: `uploaded trace, ${trace.durationSec.toFixed(0)} s`,
+        uploadedSamples: trace.samples.length,
       };
     } catch (error) {
       return { error: (error as Error).message, field: "trace" };
     }
   }
-  return { spec: { ...current.spec, latencyMs }, description: current.description };
+  // The same link with another latency: it still holds the same trace.
+  return { ...current, spec: { ...current.spec, latencyMs } };
 }
 
-export async function buildAdmin(network: Network): Promise<FastifyInstance> {
+export interface AdminOptions {
+  /** Origins a browser may call the API from: the app's (net/doors.ts). */
+  appOrigins: readonly string[];
+}
+
+export async function buildAdmin(
+  network: Network,
+  options: AdminOptions,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
-    bodyLimit: 6 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 100 },
+    ...fastifyServerOptions(),
   });
-  await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "DELETE"] });
+  // Before CORS: a foreign page's preflight gets the 403 too.
+  app.addHook("onRequest", closedDoors(options.appOrigins));
+  await app.register(cors, {
+    origin: options.appOrigins.length > 0 ? [...options.appOrigins] : false,
+    methods: ["GET", "POST", "PUT", "DELETE"],
+  });
+  acceptEmptyJson(app);
+  // fastify's own refusals (malformed JSON, a body over the limit) in the API's error shape.
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) return reply.code(status).send({ error: error.message });
+    const hint =
+      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? `the body is over ${BODY_LIMIT_BYTES} bytes: send less (a trace is at most ${TRACE_LIMITS.maxChars} characters)`
+        : error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError
+          ? `the body is not valid JSON (${error.message}): send a JSON object`
+          : error.message;
+    return reply.code(status).send({ error: hint });
+  });
 
   const applianceOr404 = (id: string, reply: FastifyReply): Appliance | undefined => {
     const appliance = network.appliances.find((a) => a.id === id);
@@ -114,8 +162,10 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
     if (!appliance) return reply;
     const body = validate(ShapingRequest, request.body, reply);
     if (!body) return reply;
-    const entry = shapingFrom(body, appliance.shapingOf(body.session), network.profiles);
+    const entry = await shapingFrom(body, appliance.shapingOf(body.session), network.profiles);
     if ("error" in entry) return badRequest(reply, entry.error, entry.field);
+    const full = roomForShaping(network.appliances, appliance, entry, body.session);
+    if (full) return refuse(reply, full);
     appliance.setShaping(entry, body.session);
     return appliance.state(network.titleTotals());
   });
@@ -173,6 +223,8 @@ export async function buildAdmin(network: Network): Promise<FastifyInstance> {
     if (body.appliance !== "*" && !network.appliances.some((a) => a.id === body.appliance)) {
       return badRequest(reply, `no appliance "${body.appliance}"`, "appliance");
     }
+    const full = roomForFault(network.faults.list().length);
+    if (full) return refuse(reply, full);
     const fault = network.faults.add(body);
     if (fault.type === "down") await network.reconcile();
     return reply.code(201).send(fault);

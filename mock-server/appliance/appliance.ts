@@ -12,10 +12,11 @@ import type { ApplianceState } from "../../src/schemas/admin.ts";
 import type { ApplianceStatus } from "../../src/schemas/steering.ts";
 import { corrupt, type FaultBook, targetOf } from "../faults/faults.ts";
 import { Listener } from "../net/listener.ts";
+import { contentRange, rangeFor } from "../net/range.ts";
 import { MEDIA_TYPES } from "../origin.ts";
-import { Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
+import { cutConnection, Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
 import type { ApplianceCache, CachedObject } from "./cache.ts";
-import { parseRange, safeCatalogPath } from "./request.ts";
+import { safeCatalogPath } from "./request.ts";
 
 export interface ApplianceConfig {
   id: string;
@@ -31,6 +32,8 @@ export interface ApplianceConfig {
 export interface ShapingEntry {
   spec: ShapingSpec;
   description: string;
+  /** Samples of an uploaded trace that this entry alone holds (profiles' traces are shared). */
+  uploadedSamples?: number;
 }
 
 /** A session counts as active this long after its last request (two segment durations and some). */
@@ -119,6 +122,23 @@ export class Appliance {
   /** The shaping in force for a session, or the appliance's default. */
   shapingOf(session?: string): ShapingEntry {
     return session ? this.shapingFor(session) : this.shaping;
+  }
+
+  /** Every shaping held: the appliance's own and each shaped session's. */
+  shapings(): ShapingEntry[] {
+    return [this.shaping, ...this.sessionShaping.values()];
+  }
+
+  /** What `setShaping(_, session)` would let go: that session's own, or (no session) all. */
+  shapingsReplacedBy(session?: string): ShapingEntry[] {
+    if (!session) return this.shapings();
+    const own = this.sessionShaping.get(session);
+    return own ? [own] : [];
+  }
+
+  /** Sessions with a shaping of their own. */
+  get shapedSessions(): number {
+    return this.sessionShaping.size;
   }
 
   /** Back to a fresh appliance: unshaped, no sessions or counters, an empty cache unless kept. */
@@ -259,8 +279,6 @@ export class Appliance {
     this.lastSeen.set(session, this.now());
     this.counters.requests++;
     const target = targetOf(this.id, catalogPath);
-    if (target.title)
-      this.requestsByTitle.set(target.title, (this.requestsByTitle.get(target.title) ?? 0) + 1);
     const fault = this.faults.draw(target);
 
     let object: CachedObject | null | undefined = this.cache.lookup(catalogPath);
@@ -271,6 +289,9 @@ export class Appliance {
       object = await this.cache.fill(catalogPath);
     }
     if (!object) return this.json(res, 404, { error: `not in the catalog: ${catalogPath}` });
+    // Counted once the file is known to exist: made-up paths would grow the map without end.
+    if (target.title)
+      this.requestsByTitle.set(target.title, (this.requestsByTitle.get(target.title) ?? 0) + 1);
 
     const shaping = this.shapingFor(session);
     const firstByteDelay =
@@ -279,9 +300,9 @@ export class Appliance {
     if (fault?.type === "error")
       return this.json(res, fault.status, { error: `injected fault ${fault.id}` });
 
-    const range = parseRange(req.headers.range, object.body.length);
+    const range = rangeFor(req.method, req.headers.range, object.body.length);
     if (range === "unsatisfiable") {
-      res.writeHead(416, { "content-range": `bytes */${object.body.length}` });
+      res.writeHead(416, { "content-range": contentRange(range, object.body.length) });
       res.end();
       return;
     }
@@ -292,9 +313,7 @@ export class Appliance {
       etag: object.etag,
       "accept-ranges": "bytes",
       "cache-control": "public, max-age=31536000, immutable",
-      ...(range
-        ? { "content-range": `bytes ${range.start}-${range.end}/${object.body.length}` }
-        : {}),
+      ...(range ? { "content-range": contentRange(range, object.body.length) } : {}),
     });
     if (req.method === "HEAD") {
       res.end();
@@ -315,17 +334,21 @@ export class Appliance {
       if (head.length > 0) await sendPaced(head, res, pacer, { end: false });
       this.counters.bytesServed += head.length;
       await sleep(fault.delayMs);
-      res.destroy();
+      cutConnection(res);
+      return;
+    }
+    if (fault?.type === "truncate") {
+      // Not ended, cut: an ended response with a short body left a keep-alive socket open,
+      // and the client saw the cut only when the idle connection timed out, 6 s later.
+      const head = body.subarray(0, Math.floor(body.length * (fault.fraction ?? 0.5)));
+      const { bytesSent } = await sendPaced(head, res, pacer, { end: false });
+      this.counters.bytesServed += bytesSent;
+      cutConnection(res);
       return;
     }
     const payload = fault?.type === "corrupt" ? corrupt(body) : body;
-    const sent =
-      fault?.type === "truncate"
-        ? payload.subarray(0, Math.floor(payload.length * (fault.fraction ?? 0.5)))
-        : payload;
-    await sendPaced(sent, res, pacer);
-    this.counters.bytesServed += sent.length;
-    if (fault?.type === "truncate") res.destroy();
+    await sendPaced(payload, res, pacer);
+    this.counters.bytesServed += payload.length;
   }
 }
 

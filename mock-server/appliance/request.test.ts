@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRange, safeCatalogPath } from "./request.ts";
+import { safeCatalogPath } from "./request.ts";
 
 describe("safeCatalogPath", () => {
   it("accepts a title file", () => {
@@ -23,27 +23,5 @@ describe("safeCatalogPath", () => {
   ])("refuses %s with %i", (path, status) => {
     const check = safeCatalogPath(path);
     expect("status" in check && check.status).toBe(status);
-  });
-});
-
-describe("parseRange", () => {
-  it("reads the three forms", () => {
-    expect(parseRange("bytes=0-99", 1000)).toEqual({ start: 0, end: 99 });
-    expect(parseRange("bytes=900-", 1000)).toEqual({ start: 900, end: 999 });
-    expect(parseRange("bytes=-100", 1000)).toEqual({ start: 900, end: 999 });
-    expect(parseRange("bytes=990-2000", 1000)).toEqual({ start: 990, end: 999 });
-  });
-
-  it("says unsatisfiable for ranges outside the body", () => {
-    expect(parseRange("bytes=1000-", 1000)).toBe("unsatisfiable");
-    expect(parseRange("bytes=500-400", 1000)).toBe("unsatisfiable");
-    expect(parseRange("bytes=-0", 1000)).toBe("unsatisfiable");
-    expect(parseRange("bytes=-", 1000)).toBe("unsatisfiable");
-  });
-
-  it("ignores forms it does not serve (the whole body goes)", () => {
-    expect(parseRange(undefined, 1000)).toBeNull();
-    expect(parseRange("bytes=0-1,5-6", 1000)).toBeNull();
-    expect(parseRange("items=0-1", 1000)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Reading what a client asks for, defensively: the path must stay inside the catalog's title
- * folders whatever encoding tricks it uses, and a Range header must name bytes that exist.
+ * folders whatever encoding tricks it uses (ranges: ../net/range.ts).
  */
 
 export type PathCheck = { path: string } | { status: 400 | 403 | 404; error: string };
@@ -28,38 +28,4 @@ export function safeCatalogPath(pathname: string): PathCheck {
   }
   if (segments.length < 3) return { status: 404, error: "not a file of a title" };
   return { path: segments.join("/") };
-}
-
-export interface ByteRange {
-  start: number;
-  end: number;
-}
-
-/**
- * One `bytes=` range (RFC 9110 14.2): `a-b`, `a-` or `-n`. Returns null for no header or a form
- * we do not serve (multiple ranges, other units: the whole body is then sent, as the RFC
- * allows), "unsatisfiable" for a range outside the body (416).
- */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): ByteRange | null | "unsatisfiable" {
-  if (!header) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match) return null;
-  const [, from, to] = match;
-  if (from === "" && to === "") return "unsatisfiable";
-  let start: number;
-  let end: number;
-  if (from === "") {
-    const suffix = Number(to);
-    if (suffix === 0) return "unsatisfiable";
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(from);
-    end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
-  }
-  if (start >= size || start > end) return "unsatisfiable";
-  return { start, end };
 }

@@ -1,10 +1,11 @@
 /**
  * An HTTP listener that can be taken down and brought back on the same port: "down" means
  * connections are refused (the port is closed) and open ones are cut, as when a machine dies.
- * Also counts bytes written, for live throughput.
+ * Also counts bytes written, for live throughput. Slow clients are dropped (./timeouts.ts).
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { httpServerOptions } from "./timeouts.ts";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -33,7 +34,10 @@ export class Listener {
   /** Listen; port 0 picks a free port the first time, and that port is kept for restarts. */
   async start(): Promise<void> {
     if (this.server) return;
-    const server = http.createServer({ maxHeaderSize: 16 * 1024 }, this.handler);
+    const server = http.createServer(
+      { maxHeaderSize: 16 * 1024, ...httpServerOptions() },
+      this.handler,
+    );
     server.on("connection", (socket) => {
       this.sockets.add(socket);
       socket.on("close", () => {
@@ -46,7 +50,9 @@ export class Listener {
       const status =
         error.code === "HPE_HEADER_OVERFLOW"
           ? "431 Request Header Fields Too Large"
-          : "400 Bad Request";
+          : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+            ? "408 Request Timeout"
+            : "400 Bad Request";
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
     });

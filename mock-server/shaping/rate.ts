@@ -230,6 +230,20 @@ export async function sendPaced(
 }
 
 /**
+ * Cut the connection mid-response, as a failing server does: what was written still reaches
+ * the client, then the socket closes (a FIN once the queue is flushed, then destroyed). A bare
+ * `destroy()` dropped the last chunks still queued; an `end()` of the response instead left a
+ * keep-alive socket open until its idle timeout, so the client saw the cut seconds late.
+ */
+export function cutConnection(res: ServerResponse): void {
+  const socket = res.socket;
+  if (!socket || socket.destroyed) return;
+  socket.end();
+  if (socket.writableFinished) socket.destroy();
+  else socket.once("finish", () => socket.destroy());
+}
+
+/**
  * Wait until the pacer allows the start of `chunk`, write it, honouring backpressure, and return
  * the bytes written (null = stopped). At most one burst is written: a chunk sized before the rate
  * dropped can be larger than the new burst, and a wait for more than the burst never ends, since

@@ -4,12 +4,11 @@
  * scores within `STICKY_MARGIN` of the best keeps it first: switching pathway costs a fresh
  * cache and connection, so a near-tie is not worth it. The origin is always last.
  */
-import type { SteeringAnswer } from "../../src/schemas/steering.ts";
+import { ORIGIN_PATHWAY, type SteeringAnswer } from "../../src/schemas/steering.ts";
 import { inRotation } from "./ranking.ts";
 
 /** About the score gap of one region hop (proximity weight 0.25 x half closeness); smaller gaps are noise. */
 export const STICKY_MARGIN = 0.1;
-export const ORIGIN_PATHWAY = "origin";
 
 export function pathwayPriority(answer: SteeringAnswer, currentPathway: string | null): string[] {
   const ranked = inRotation(answer);

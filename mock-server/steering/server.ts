@@ -3,18 +3,25 @@
  * appliances to use for a title. Speaks our own JSON answer and the standard content-steering
  * protocols (HLS `#EXT-X-CONTENT-STEERING` with its steering manifest, DASH
  * `<ContentSteering>` with `BaseURL@serviceLocation`), so a stock player steers too.
+ *
+ * What players read is open to every origin (any player may be steered); the heartbeat is
+ * closed: the app's origins only, JSON only, and the network's secret (heartbeat.ts).
  */
 import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import path from "node:path";
 import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   type ApplianceStatus,
+  ORIGIN_PATHWAY,
   parseApplianceStatus,
   type SteeringAnswer,
 } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
+import { closedDoors } from "../net/doors.ts";
 import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
+import { checkHeartbeatAuth, HEARTBEAT_PATH } from "./heartbeat.ts";
 import {
   PATHWAY_ID,
   parseThroughputBps,
@@ -22,8 +29,10 @@ import {
   steeredMultivariant,
   steeringManifest,
 } from "./hls.ts";
-import { ORIGIN_PATHWAY, pathwayPriority } from "./priority.ts";
+import { PlayerReports } from "./player-reports.ts";
+import { pathwayPriority } from "./priority.ts";
 import { inRotation, rankAppliances } from "./ranking.ts";
+import { ApplianceRegistry, type Registration } from "./registry.ts";
 import { ThroughputHints } from "./throughput-hints.ts";
 
 export interface SteeringOptions {
@@ -36,6 +45,10 @@ export interface SteeringOptions {
   /** How long a player may keep an answer: short, so a failure reaches players within seconds. */
   ttlSec?: number;
   now?: () => number;
+  /** What a heartbeat over HTTP must carry (heartbeat.ts). */
+  heartbeatSecret: string;
+  /** Origins a browser may send a heartbeat from: the app's (net/doors.ts). */
+  appOrigins: readonly string[];
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
@@ -43,9 +56,12 @@ export const DEFAULT_TTL_SEC = 10;
 
 export interface SteeringService {
   app: FastifyInstance;
-  /** The latest heartbeat of each appliance (also fed directly by in-process appliances). */
-  report(status: ApplianceStatus): void;
-  /** Heartbeats and throughput hints forgotten (the admin API's reset). */
+  /**
+   * The latest heartbeat of an appliance (in-process appliances call this directly; others
+   * POST it), or why it was refused (an id that clashes, too many appliances).
+   */
+  report(status: ApplianceStatus): Registration;
+  /** Heartbeats, throughput hints and player reports forgotten (the admin API's reset). */
   forget(): void;
   answer(
     titleId: string,
@@ -81,29 +97,45 @@ function clientOf(request: FastifyRequest): { region: string | null; address: st
   const header = request.headers["x-client-region"];
   const region =
     typeof query.region === "string" ? query.region : typeof header === "string" ? header : null;
-  const address = typeof query.address === "string" ? query.address : (request.ip ?? null);
+  // `?address=` stands a test's client elsewhere; only an IP address is taken.
+  const address =
+    typeof query.address === "string" && isIP(query.address) !== 0
+      ? query.address
+      : (request.ip ?? null);
   const named = region && /^[a-z0-9-]{1,40}$/.test(region) ? region : null;
   return { region: named ?? regionForAddress(address), address };
 }
 
 export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
   const now = options.now ?? Date.now;
-  const heartbeats = new Map<string, ApplianceStatus>();
-  const reports = new Map<
-    string,
-    { pathway: string | null; throughputBps: number | null; atMs: number }
-  >();
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  const registry = new ApplianceRegistry(heartbeatTimeoutMs);
+  const reports = new PlayerReports();
   const app = Fastify({
     logger: false,
     routerOptions: { maxParamLength: 200 },
     bodyLimit: 256 * 1024,
+    // No timeouts here: it is served through a Listener (network.ts), which sets them.
   });
-  await app.register(cors, { origin: true });
+  const appOrigins = [...options.appOrigins];
+  await app.register(cors, {
+    delegator: (request, callback) =>
+      callback(null, {
+        origin: request.url.startsWith(HEARTBEAT_PATH) ? appOrigins.length > 0 && appOrigins : true,
+      }),
+  });
 
   const hints = new ThroughputHints();
+  /**
+   * A pathway a player names: an appliance we know, or the origin. Anything else is not
+   * believed, so forged names neither fill the hints nor the reports.
+   */
+  const knownPathway = (pathway: string | null) =>
+    pathway !== null && (pathway === ORIGIN_PATHWAY || registry.has(pathway)) ? pathway : null;
   /** A player's measured throughput from an appliance, as it reports it with a request. */
   const noteThroughput = (region: string | null, pathway: string | null, bps: number | null) => {
-    if (pathway !== null && bps !== null) hints.report(region, pathway, bps, now());
+    const known = knownPathway(pathway);
+    if (known !== null && bps !== null) hints.report(region, known, bps, now());
   };
   /** The ranking, each appliance with what players in the region measured from it lately. */
   const hinted = (titleId: string, region: string | null, address: string | null) => {
@@ -123,23 +155,38 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       titleId,
       clientRegion: region,
       clientAddress: address,
-      appliances: [...heartbeats.values()],
+      appliances: registry.list(),
       nowMs: now(),
-      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+      heartbeatTimeoutMs,
       ttlSec: options.ttlSec ?? DEFAULT_TTL_SEC,
       originBaseUrl: options.originBaseUrl,
     });
 
-  const report = (status: ApplianceStatus) =>
-    heartbeats.set(status.id, { ...status, lastHeartbeatMs: now() });
+  const report = (status: ApplianceStatus) => registry.report(status, now());
 
-  app.post("/internal/heartbeat", async (request, reply) => {
-    try {
-      report(parseApplianceStatus(request.body));
+  const doors = closedDoors(appOrigins);
+  app.post(HEARTBEAT_PATH, {
+    onRequest: [
+      doors,
+      async (request, reply) => {
+        const refused = checkHeartbeatAuth(request.headers.authorization, options.heartbeatSecret);
+        if (refused) {
+          if (refused.status === 401) void reply.header("www-authenticate", "Bearer");
+          return reply.code(refused.status).send({ error: refused.error });
+        }
+      },
+    ],
+    handler: async (request, reply) => {
+      let status: ApplianceStatus;
+      try {
+        status = parseApplianceStatus(request.body);
+      } catch (error) {
+        return reply.code(400).send({ error: (error as Error).message });
+      }
+      const registered = report(status);
+      if (!registered.ok) return reply.code(registered.status).send({ error: registered.error });
       return reply.code(204).send();
-    } catch (error) {
-      return reply.code(400).send({ error: (error as Error).message });
-    }
+    },
   });
 
   /** Look the title up; a 404 names it. */
@@ -211,7 +258,11 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       const client = clientOf(request);
       const reported = readHlsSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
-      reports.set(`${title.id} ${client.address}`, { ...reported, atMs: now() });
+      reports.note(title.id, client.address, {
+        pathway: knownPathway(reported.pathway),
+        throughputBps: reported.throughputBps,
+        atMs: now(),
+      });
       noteThroughput(client.region, reported.pathway, reported.throughputBps);
       return reply.header("cache-control", "no-store").send(
         steeringManifest({
@@ -250,8 +301,8 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       const client = clientOf(request);
       const reported = readDashSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
-      reports.set(`${title.id} ${client.address}`, {
-        pathway: reported.pathway,
+      reports.note(title.id, client.address, {
+        pathway: knownPathway(reported.pathway),
         throughputBps: reported.throughputBps,
         atMs: now(),
       });
@@ -267,11 +318,12 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
   );
 
   /** What players last reported (pathway and measured throughput), by title and address. */
-  app.get("/steering/reports", async () => Object.fromEntries(reports));
+  app.get("/steering/reports", async () => reports.toJSON());
 
   const forget = () => {
-    heartbeats.clear();
+    registry.clear();
     hints.clear();
+    reports.clear();
   };
   return { app, report, forget, answer };
 }

@@ -5,15 +5,62 @@
  */
 import { z } from "zod";
 
+/**
+ * What a trace may hold, checked before anything is allocated for it (the text's length here;
+ * the rest line by line in `mock-server/shaping/trace.ts`): a 14-byte mahimahi trace ending at
+ * 10^10 ms once made the parser allocate 10^10 windows and took the network down.
+ */
+export const TRACE_LIMITS = {
+  /** Characters of text: about 4 h of a busy mahimahi trace, a day of Pensieve at 1 s. */
+  maxChars: 5_000_000,
+  /** Longest period: a day, longer than any session a demo or benchmark plays. */
+  maxDurationSec: 24 * 60 * 60,
+  /** Rate steps (Pensieve lines, mahimahi 100 ms windows: a day of those is 864,000). */
+  maxSamples: 1_000_000,
+  /** The fastest rate a step may have, as `bitsPerSecond` below (10 Gbit/s). */
+  maxMbps: 10_000,
+  /** Characters on one line: a sample is two numbers, so a longer line is not a trace. */
+  maxLineChars: 200,
+} as const;
+
+/**
+ * What the network holds at most, whatever the admin API is sent, so no run of requests can
+ * grow it until the process runs out of memory; past a limit a request gets 409 and changes
+ * nothing.
+ */
+export const ADMIN_LIMITS = {
+  /** Fault rules at once: each request an appliance serves is matched against every one. */
+  maxFaults: 100,
+  /** Sessions with a shaping of their own, per appliance. */
+  maxShapedSessions: 1_000,
+  /**
+   * Samples of uploaded traces held across the network: a day-long mahimahi trace is 864,000
+   * samples (about 50 MB in memory), so four of those, or many shorter ones.
+   */
+  maxUploadedTraceSamples: 4_000_000,
+} as const;
+
 /** How to shape an appliance's (or one session's) link: a named profile, or explicit values. */
 export const ShapingRequest = z
   .object({
     /** A profile name from GET /admin/profiles, e.g. "3g", "cable", "drop", "hsdpa/bus_1". */
     profile: z.string().min(1).max(200).optional(),
     /** Constant rate in bit/s; 0 is not allowed (use a fault to stop traffic). */
-    bitsPerSecond: z.number().int().min(8_000).max(10_000_000_000).optional(),
+    bitsPerSecond: z
+      .number()
+      .int()
+      .min(8_000)
+      .max(TRACE_LIMITS.maxMbps * 1e6)
+      .optional(),
     /** A trace in the Pensieve (`seconds Mbit/s` per line) or mahimahi (ms per packet) format. */
-    trace: z.string().min(1).max(5_000_000).optional(),
+    trace: z
+      .string()
+      .min(1)
+      .max(
+        TRACE_LIMITS.maxChars,
+        `a trace is at most ${TRACE_LIMITS.maxChars} characters: cut it shorter or sample it less often`,
+      )
+      .optional(),
     /** Added time to first byte. */
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     /** Shape only this client session (its X-Session-Id); without it, every session. */

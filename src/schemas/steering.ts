@@ -16,15 +16,23 @@ export const BaseUrl = z.string().refine((value) => {
   }
 }, 'must be an absolute http(s) URL ending in "/"');
 
+/** The pathway (HLS PATHWAY-ID, DASH serviceLocation) every steered manifest ends with. */
+export const ORIGIN_PATHWAY = "origin";
+
 /**
  * An appliance id. It doubles as the HLS PATHWAY-ID and the DASH serviceLocation, so it takes
- * the PATHWAY-ID character set (RFC 8216bis): letters, digits, ".", "-" and "_".
+ * the PATHWAY-ID character set (RFC 8216bis): letters, digits, ".", "-" and "_"; and it may not
+ * be the origin's pathway (an appliance called "origin" made every steering manifest fail).
  */
 export const ApplianceId = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, ".", "-" or "_"');
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, ".", "-" or "_"')
+  .refine(
+    (id) => id !== ORIGIN_PATHWAY,
+    `"${ORIGIN_PATHWAY}" is the origin's pathway, not an appliance's: give the appliance another id`,
+  );
 
 /** What an appliance reports with each heartbeat. */
 export const ApplianceStatus = z.object({

@@ -36,9 +36,14 @@ export function createAdminClient(baseUrl: string, fetcher: typeof fetch = fetch
     try {
       response = await fetcher(`${root}${path}`, {
         method,
-        ...(body === undefined
+        // Every change is JSON, {} when there is nothing to say: the admin API refuses
+        // anything else (415), so no form on another site can change the network.
+        ...(method === "GET"
           ? {}
-          : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+          : {
+              body: JSON.stringify(body ?? {}),
+              headers: { "content-type": "application/json" },
+            }),
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
