@@ -460,6 +460,22 @@ describe("faults", () => {
     expect((await admin("POST", "admin/steering/up")).status).toBe(200);
     expect((await fetch(`${network.urls.steering}steering/${title.id}`)).status).toBe(200);
   });
+
+  it("makes the steering service answer garbage, and right again on up", async () => {
+    const answer = () => fetch(`${network.urls.steering}steering/${title.id}`);
+    expect((await admin("POST", "admin/steering/garbage")).status).toBe(200);
+    const bad = await answer();
+    expect(bad.status).toBe(200);
+    await expect(bad.json()).rejects.toThrow();
+    const hls = await fetch(`${network.urls.steering}steering/${title.id}/hls.json`);
+    expect(await hls.text()).toBe('{"titleId":');
+    const state = (await (await admin("GET", "admin/state")).json()) as {
+      steering: { garbage: boolean };
+    };
+    expect(state.steering.garbage).toBe(true);
+    expect((await admin("POST", "admin/steering/up")).status).toBe(200);
+    expect(parseSteeringAnswer(await (await answer()).json()).titleId).toBe(title.id);
+  });
 });
 
 describe("shaping through an appliance", () => {

@@ -141,7 +141,11 @@ export async function buildAdmin(
 
   const state = (): NetworkState => ({
     origin: { baseUrl: network.urls.origin },
-    steering: { baseUrl: network.urls.steering, up: network.steeringListener.isUp },
+    steering: {
+      baseUrl: network.urls.steering,
+      up: network.steeringListener.isUp,
+      garbage: network.steering.garbage,
+    },
     appliances: network.appliances.map((a) => a.state(network.titleTotals())),
     faults: network.faults.list(),
   });
@@ -247,8 +251,13 @@ export async function buildAdmin(
     return { steering: "down" };
   });
   app.post("/admin/steering/up", async () => {
+    network.steering.setGarbage(false);
     await network.steeringListener.start();
     return { steering: "up" };
+  });
+  app.post("/admin/steering/garbage", async () => {
+    network.steering.setGarbage(true);
+    return { steering: "garbage" };
   });
 
   app.post("/admin/reset", async (request, reply) => {

@@ -61,8 +61,12 @@ export interface SteeringService {
    * POST it), or why it was refused (an id that clashes, too many appliances).
    */
   report(status: ApplianceStatus): Registration;
-  /** Heartbeats, throughput hints and player reports forgotten (the admin API's reset). */
+  /** Heartbeats, throughput hints and player reports forgotten, garbage mode off (the admin
+   * API's reset). */
   forget(): void;
+  /** Answer every steering request with a document no player can use (a chaos test's fault). */
+  setGarbage(on: boolean): void;
+  readonly garbage: boolean;
   answer(
     titleId: string,
     clientRegion: string | null,
@@ -116,6 +120,18 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     routerOptions: { maxParamLength: 200 },
     bodyLimit: 256 * 1024,
     // No timeouts here: it is served through a Listener (network.ts), which sets them.
+  });
+  let garbage = false;
+  // A steering service gone wrong: every answer a 200 that parses as nothing useful. Heartbeats
+  // still work, so turning it off brings the right answers back at once.
+  app.addHook("onRequest", async (request, reply) => {
+    if (!garbage || !request.url.startsWith("/steering/")) return;
+    await reply
+      .code(200)
+      .header("content-type", "application/json")
+      .header("cache-control", "no-store")
+      .send('{"titleId":');
+    return reply;
   });
   const appOrigins = [...options.appOrigins];
   await app.register(cors, {
@@ -324,6 +340,18 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     registry.clear();
     hints.clear();
     reports.clear();
+    garbage = false;
   };
-  return { app, report, forget, answer };
+  return {
+    app,
+    report,
+    forget,
+    answer,
+    setGarbage: (on: boolean) => {
+      garbage = on;
+    },
+    get garbage() {
+      return garbage;
+    },
+  };
 }

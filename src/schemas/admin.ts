@@ -171,7 +171,12 @@ export type ApplianceState = z.infer<typeof ApplianceState>;
 
 export const NetworkState = z.object({
   origin: z.object({ baseUrl: z.string() }),
-  steering: z.object({ baseUrl: z.string(), up: z.boolean() }),
+  steering: z.object({
+    baseUrl: z.string(),
+    up: z.boolean(),
+    /** Answering garbage on purpose (`POST /admin/steering/garbage`). */
+    garbage: z.boolean(),
+  }),
   appliances: z.array(ApplianceState),
   faults: z.array(Fault),
 });

@@ -6,7 +6,7 @@ import { appendHistory, createLabStore } from "./lab-store.ts";
 function network(throughputs: Record<string, number>): NetworkState {
   return {
     origin: { baseUrl: "http://o/" },
-    steering: { baseUrl: "http://s/", up: true },
+    steering: { baseUrl: "http://s/", up: true, garbage: false },
     faults: [],
     appliances: Object.entries(throughputs).map(([id, throughputBps]) => ({
       id,

@@ -151,24 +151,27 @@ export function usePlaybackSession(
     let steering: SteeringAnswer | null = null;
     const steer = async () => {
       if (!title) return;
+      let response: Response;
       try {
-        const response = await fetch(steeringUrl(title.id), { signal: aborter.signal });
-        if (response.ok) {
-          steering = parseSteeringAnswer(await response.json());
-          controller.setSteering(steering);
-        }
+        response = await fetch(steeringUrl(title.id), { signal: aborter.signal });
       } catch {
-        if (aborter.signal.aborted) return;
-        // "Keeping the last ranking" only when there is one.
-        const had = steering !== null;
-        store
-          .getState()
-          .warning(
-            had
-              ? "steering service unreachable: keeping the last ranking"
-              : "steering service unreachable: playing from the origin",
-          );
+        if (!aborter.signal.aborted) steeringTrouble("unreachable");
+        return;
       }
+      try {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        steering = parseSteeringAnswer(await response.json());
+        controller.setSteering(steering);
+      } catch (error) {
+        if (!aborter.signal.aborted) {
+          steeringTrouble(`answered what no player can use (${(error as Error).message})`);
+        }
+      }
+    };
+    /** "Keeping the last ranking" only when there is one; else requests go to the origin. */
+    const steeringTrouble = (what: string) => {
+      const then = steering !== null ? "keeping the last ranking" : "playing from the origin";
+      store.getState().warning(`steering service ${what}: ${then}`);
     };
     const steeringTimer = title
       ? setInterval(() => {

@@ -56,6 +56,8 @@ const FOREIGN_SEGMENT_SEC = 6;
  * pause a shaped link makes (its bursts are 100 ms apart).
  */
 export const STALL_TIMEOUT_MS = 4_000;
+/** The least time an appliance of ours is given to begin answering (else a segment's time). */
+export const FIRST_BYTE_TIMEOUT_MS = 2_000;
 
 /** A download this long without a byte is what froze playback (the freeze watchdog's 2 s). */
 const QUIET_DOWNLOAD_MS = 2_000;
@@ -309,6 +311,16 @@ export class EngineSession {
   progress(flight: InFlight): InFlightVerdict {
     const nowMs = this.now();
     const last = this.lastProgress.get(flight.segmentKey);
+    const firstByteLate =
+      flight.firstByteMs === null &&
+      flight.applianceId !== null &&
+      flight.elapsedMs >= Math.max(FIRST_BYTE_TIMEOUT_MS, this.segmentSec * 1000);
+    if (firstByteLate) {
+      // An appliance of ours that has not begun to answer in a segment's time will not keep
+      // up: another one will (a 3 s first byte on every request stalled playback 7 s before).
+      this.lastProgress.delete(flight.segmentKey);
+      return { abandon: false, stalled: true };
+    }
     if (!last || flight.loadedBytes > last.bytes) {
       const entry = { bytes: flight.loadedBytes, atMs: nowMs, applianceId: flight.applianceId };
       this.lastProgress.set(flight.segmentKey, entry);

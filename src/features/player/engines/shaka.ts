@@ -15,7 +15,7 @@ import type { Decision } from "../../../abr/types.ts";
 import { manifestKind } from "../play-item.ts";
 import { bufferAheadSec, rangesOf } from "./buffer.ts";
 import type { AdapterOptions, EngineAdapter, PlaybackSource, TrackInfo } from "./engine.ts";
-import { EngineSession, STALL_TIMEOUT_MS } from "./engine-session.ts";
+import { EngineSession, FIRST_BYTE_TIMEOUT_MS, STALL_TIMEOUT_MS } from "./engine-session.ts";
 import { declaredDashScores } from "./foreign-ladder.ts";
 import { resumeAfterRecovery } from "./resume.ts";
 import { OurAbrManager } from "./shaka-abr-manager.ts";
@@ -36,12 +36,14 @@ type RequestContext = shakaNs.extern.RequestContext;
 type RequestType = shakaNs.net.NetworkingEngine.RequestType;
 
 /**
- * An appliance that stops answering costs `STALL_TIMEOUT_MS` (no headers, or no byte), then
- * the retry (rewritten to the next appliance by the request filter); one that refuses
- * connections costs nothing. No limit on the whole request: a slow download that keeps coming
- * is the ABR's to judge (abandonment), not a failure. (A 4 s limit on the whole request and
- * 2 s on the headers failed segment after segment on links below 0.3 Mbit/s, each time boxing
- * an appliance that was only slow.) 4 attempts cover three appliances and the origin.
+ * An appliance that stops answering costs `FIRST_BYTE_TIMEOUT_MS` without headers or
+ * `STALL_TIMEOUT_MS` without a byte, then the retry (rewritten to the next appliance by the
+ * request filter); one that refuses connections costs nothing. No limit on the whole request:
+ * a slow download that keeps coming is the ABR's to judge (abandonment), not a failure. (A 4 s
+ * limit on the whole request failed segment after segment on links below 0.3 Mbit/s, each
+ * time boxing an appliance that was only slow; the appliances send headers at once, so the
+ * headers' limit measures the server, not the link.) 4 attempts cover three appliances and
+ * the origin.
  */
 const RETRY: shakaNs.extern.RetryParameters = {
   maxAttempts: 4,
@@ -49,9 +51,12 @@ const RETRY: shakaNs.extern.RetryParameters = {
   backoffFactor: 2,
   fuzzFactor: 0.5,
   timeout: 0,
-  connectionTimeout: STALL_TIMEOUT_MS,
+  connectionTimeout: FIRST_BYTE_TIMEOUT_MS,
   stallTimeout: STALL_TIMEOUT_MS,
 };
+/** A stream from elsewhere has one host: waiting for it is better than retrying it (shaka's
+ * own 10 s for the headers). */
+const FOREIGN_RETRY: shakaNs.extern.RetryParameters = { ...RETRY, connectionTimeout: 10_000 };
 /** A nudge past a frozen playhead (hls.js's gap controller steps 0.1 s). */
 const NUDGE_SEC = 0.1;
 
@@ -357,9 +362,10 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   }
 
   function configFor(): Config {
+    const retryParameters = session?.foreign ? FOREIGN_RETRY : RETRY;
     const config: Config = {
-      streaming: { retryParameters: RETRY, maxDisabledTime: 0 },
-      manifest: { retryParameters: RETRY },
+      streaming: { retryParameters, maxDisabledTime: 0 },
+      manifest: { retryParameters },
     };
     if (!ours) return { ...config, abr: { enabled: true, restrictToElementSize: capToPlayerSize } };
     return {
