@@ -217,7 +217,7 @@ test("the controls hide after 3 s without movement while playing", async ({ page
   await expect(controls).toHaveClass(/controls-hidden/, { timeout: 5_000 });
   await page.mouse.move(stage.x + stage.width / 3, stage.y + stage.height / 3);
   await expect(controls).not.toHaveClass(/controls-hidden/);
-  // Paused by the viewer, they stay.
+  // Paused by the viewer (K, with nothing focused: as on arriving), they stay.
   await page.keyboard.press("k");
   await page.waitForTimeout(3_500);
   await expect(controls).not.toHaveClass(/controls-hidden/);

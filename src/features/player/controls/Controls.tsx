@@ -208,11 +208,14 @@ export function Controls({
     [video, media.durationSec, togglePlay, seek, setVolume, toggleMute, fullscreenToggle, show],
   );
 
-  // Shortcuts work wherever focus is inside the player (the stage, the bar, the menus).
+  // Shortcuts work wherever focus is inside the player (the stage, the bar, the menus), and
+  // when nothing has focus (as after arriving at the watch page), as on the big sites.
   useEffect(() => {
     if (!container) return;
     const onKey = (e: KeyboardEvent) => {
       const target = e.target instanceof HTMLElement ? e.target : null;
+      const unfocused = target === document.body || target === document.documentElement;
+      if (!unfocused && !(target && container.contains(target))) return;
       if (e.defaultPrevented || target?.closest('[role="menu"], [role="dialog"]')) return;
       // Escape closes the settings even from one of their menus (an open native dropdown
       // keeps its Escape to itself, so this one comes from a closed one).
@@ -234,8 +237,8 @@ export function Controls({
       e.preventDefault();
       apply(action);
     };
-    container.addEventListener("keydown", onKey);
-    return () => container.removeEventListener("keydown", onKey);
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
   }, [container, apply, settings, speedOpen, helpOpen]);
 
   // An open popup closes on a press anywhere else.
