@@ -113,3 +113,21 @@ for (const engine of ["hlsjs", "shaka"] as const) {
     await expect.poll(() => videoTime(page), { timeout: 10_000 }).toBeGreaterThan(at + 1);
   });
 }
+
+test("a link's start time is where the engine starts, and an engine switch keeps the place", async ({
+  page,
+}) => {
+  const media: string[] = [];
+  page.on("request", (r) => {
+    if (/\/video\/[^/]+\/seg_\d+\.m4s/.test(r.url())) media.push(r.url());
+  });
+  await page.goto("/watch/e2e-clip?t=40");
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(40);
+  // The first video segment fetched is the one at 40 s, not the first of the title.
+  expect(media[0]).toBeDefined();
+  expect(media[0]).not.toMatch(/seg_0000[01]\.m4s/);
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("combobox", { name: "Engine" }).selectOption("shaka");
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(41);
+  expect(await videoTime(page)).toBeLessThan(55);
+});

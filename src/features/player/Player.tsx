@@ -55,6 +55,7 @@ export function Player({
     abr,
     capToPlayerSize,
     attempt,
+    startAtSec,
   });
   const error = useStore(store, (s) => s.error);
   // A foreign stream's renditions are known once its manifest is parsed (the session's).

@@ -97,18 +97,25 @@ export interface SessionSettings {
   capToPlayerSize: boolean;
   /** Bumped by the error screen's retry: a new session from scratch. */
   attempt: number;
+  /** Where the first session of this stream starts (a link's ?t=, a resume point). */
+  startAtSec?: number;
 }
 
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
   item: PlayItem,
-  { engine, abr, capToPlayerSize, attempt }: SessionSettings,
+  { engine, abr, capToPlayerSize, attempt, startAtSec }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
+  // Where the next session starts: the page's start for a new stream; where the viewer was
+  // when a session is replaced (engine or ABR switch, retry) for the same one.
+  const resume = useRef<{ subject: unknown; atSec: number } | null>(null);
   const [adapter, setAdapter] = useState<EngineAdapter | null>(null);
   // Read when a session starts; later changes go to the adapter (below), not a new session.
   const cap = useRef(capToPlayerSize);
   cap.current = capToPlayerSize;
+  const firstStart = useRef(startAtSec);
+  firstStart.current = startAtSec;
   // What identifies the stream: a new item object for the same title or URL (a parent's
   // re-render) must not restart the session.
   const subject = item.kind === "title" ? item.title : item.url;
@@ -129,6 +136,9 @@ export function usePlaybackSession(
     const title = typeof subject === "string" ? null : subject;
     const played: PlayItem = title ? { kind: "title", title } : urlItem(url ?? "");
     const source = sourceFor(played, engine, ORIGIN_URL);
+    const resumed = resume.current?.subject === subject ? resume.current.atSec : null;
+    const pageStart = firstStart.current;
+    const startAt = resumed ?? (pageStart !== undefined && pageStart > 0 ? pageStart : null);
     const aborter = new AbortController();
     if (title) {
       s.setRenditions(title.renditions);
@@ -322,7 +332,7 @@ export function usePlaybackSession(
       }
       current = created;
       try {
-        await created.load(video, source);
+        await created.load(video, source, startAt);
         if (!cancelled) setAdapter(created);
       } catch (error) {
         // A session replaced meanwhile (engine switch, retry) fails its load on purpose.
@@ -335,6 +345,8 @@ export function usePlaybackSession(
     return () => {
       cancelled = true;
       aborter.abort();
+      if (video.currentTime > 0 && !video.ended)
+        resume.current = { subject, atSec: video.currentTime };
       clearInterval(steeringTimer);
       clearInterval(sampler);
       clearInterval(watchdogTimer);

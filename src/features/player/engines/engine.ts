@@ -68,8 +68,12 @@ export interface TrackInfo {
 
 export interface EngineAdapter {
   readonly name: EngineName;
-  /** Load `source` into `video`; resolves when the engine has parsed the manifest. */
-  load(video: HTMLVideoElement, source: PlaybackSource): Promise<void>;
+  /**
+   * Load `source` into `video`, starting at `startAtSec` (null: the start of a VOD stream, the
+   * live edge of a live one); resolves when the engine has parsed the manifest. The engine
+   * fetches from the start position first, rather than segment 0 and then a seek.
+   */
+  load(video: HTMLVideoElement, source: PlaybackSource, startAtSec: number | null): Promise<void>;
   /** The renditions the engine offers, in the core's terms (mapped for foreign streams). */
   renditions(): Rendition[];
   audioTracks(): TrackInfo[];

@@ -44,6 +44,8 @@ const DECISION_MAX_AGE_SEGMENTS = 2;
 const RETRY_DELAY_MS = 250;
 /** A nudge past a frozen playhead: hls.js's gap controller steps 0.1 s. */
 const NUDGE_SEC = 0.1;
+/** Fragments remembered with their appliance (a minute of 2 s segments, audio and video). */
+const MAX_APPENDED_REMEMBERED = 64;
 
 function levelInfo(level: Level): LevelInfo {
   return {
@@ -91,6 +93,11 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
   let recovering = false;
   /** The appliance that served the last fragment (for errors that name none). */
   let lastServedBy: string | null = null;
+  /**
+   * The latest fragments in the buffer and who served them: when the decoder fails on what is
+   * at the playhead (a media element error, which hls.js does not watch), these are blamed.
+   */
+  const appended: { start: number; end: number; applianceId: string | null }[] = [];
 
   // --- levels --------------------------------------------------------------------------
 
@@ -176,11 +183,10 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
 
   // --- hls.js's hooks: its loader and its abrController slot -----------------------
 
-  /** The main (video) media fragment of a request, not an init segment; null otherwise. */
-  const mainMediaFragment = (context: LoaderContext): Fragment | null => {
-    if (!mod || context.type !== mod.LoaderContextType.MEDIA_FRAGMENT) return null;
+  /** The media fragment of a request (video, audio, subtitles), not an init segment. */
+  const mediaFragment = (context: LoaderContext): Fragment | null => {
     const frag = (context as LoaderContext & { frag?: Fragment }).frag;
-    if (!frag || frag.sn === "initSegment" || frag.type !== mod.PlaylistLevelType.MAIN) return null;
+    if (!frag || frag.sn === "initSegment") return null;
     return frag;
   };
 
@@ -198,17 +204,26 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       return new mod.LoadStats();
     },
     fragmentStarting: (context, routed) => {
-      const frag = mainMediaFragment(context);
-      if (!frag) return null;
+      const frag = mediaFragment(context);
+      if (!frag || !mod) return null;
+      applianceOfFragment.set(frag, routed.applianceId);
+      if (frag.type !== mod.PlaylistLevelType.MAIN) {
+        const track = `${frag.type}:${frag.level}`;
+        return {
+          frag,
+          renditionId: track,
+          segmentKey: `${track}:${segmentKeyOf(frag)}`,
+          forAbr: false,
+        };
+      }
       // This fragment uses the decision; the next one gets a new decision.
       pending = null;
       forcedLevel = -1;
-      applianceOfFragment.set(frag, routed.applianceId);
       const level = hls?.levels[frag.level];
       const renditionId = level ? renditionOfLevel.get(level) : undefined;
       return renditionId === undefined
         ? null
-        : { frag, renditionId, segmentKey: segmentKeyOf(frag) };
+        : { frag, renditionId, segmentKey: segmentKeyOf(frag), forAbr: true };
     },
     bytesArrived: () => {
       lastByteAtMs = now();
@@ -302,9 +317,39 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       h.startLoad(video?.currentTime ?? -1);
       return;
     }
+    recoverMedia(h);
+  };
+
+  /** A new media source, the buffer fetched again from the playhead (from the next source). */
+  const recoverMedia = (h: Hls): void => {
     recovering = true;
     if (video) resumeAfterRecovery(video, options.viewerPaused());
     h.recoverMediaError();
+  };
+
+  /**
+   * The media element failed (a segment that appended but would not decode): hls.js does not
+   * notice, and the element is dead until its media source is rebuilt. Left alone, playback
+   * stood still with the status "playing".
+   */
+  const onElementError = (): void => {
+    const v = video;
+    const h = hls;
+    const s = session;
+    if (!v?.error || !h || !s || recovering) return;
+    const at = v.currentTime;
+    const culprits = new Set(
+      appended.filter((f) => f.start <= at + 0.5 && f.end >= at).map((f) => f.applianceId),
+    );
+    if (culprits.size === 0) culprits.add(lastServedBy);
+    const detail = `the media element failed to decode (${v.error.message || `code ${v.error.code}`})`;
+    for (const id of culprits) s.mediaFailed(id, detail);
+    if (!s.mayRecover()) {
+      reporter.fatal(`Playback failed: ${detail}. Retry, or try the other engine.`);
+      return;
+    }
+    reporter.warning(`${detail}: recovering from the next source.`);
+    recoverMedia(h);
   };
 
   const tracks = (list: readonly { name: string; lang?: string }[], active: number): TrackInfo[] =>
@@ -320,7 +365,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
   return {
     name: "hlsjs",
 
-    async load(element, playback) {
+    async load(element, playback, startAtSec) {
       const m = await import("hls.js");
       if (destroyed) throw new Error("the player was closed while hls.js loaded");
       const HlsClass = m.default;
@@ -357,6 +402,8 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
 
       const config: Partial<HlsConfig> = {
         loader: routingLoader(defaults.loader, loaderHooks),
+        // -1: hls.js's own choice (the start of VOD, the live edge).
+        startPosition: startAtSec ?? -1,
         // Our ABR caps to the picture itself; the engine's own ABR gets its own option.
         capLevelToPlayerSize: !ours && capToPlayerSize,
         ...(routed
@@ -392,9 +439,16 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
           if (id) reporter.renditionPlaying(id);
         });
         instance.on(HlsClass.Events.ERROR, (_event, data) => onError(data, parsed));
-        instance.on(HlsClass.Events.FRAG_BUFFERED, () => {
+        instance.on(HlsClass.Events.FRAG_BUFFERED, (_event, { frag }) => {
           recovering = false;
+          appended.push({
+            start: frag.start,
+            end: frag.end,
+            applianceId: applianceOfFragment.get(frag) ?? null,
+          });
+          if (appended.length > MAX_APPENDED_REMEMBERED) appended.shift();
         });
+        element.addEventListener("error", onElementError);
         instance.loadSource(playback.manifestUrl);
         instance.attachMedia(element);
       });
@@ -465,6 +519,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
       destroyed = true;
       rejectLoad?.(new Error("the player was closed"));
       rejectLoad = null;
+      video?.removeEventListener("error", onElementError);
       hls?.destroy();
       hls = null;
       video = null;

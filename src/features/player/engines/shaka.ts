@@ -401,7 +401,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   return {
     name: "shaka",
 
-    async load(element, src) {
+    async load(element, src, startAtSec) {
       const s = await loadShaka();
       if (destroyed) return;
       if (!s.Player.isBrowserSupported()) {
@@ -455,7 +455,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
             : kind === "hls"
               ? "application/x-mpegurl"
               : undefined;
-        await p.load(src.manifestUrl, null, mime);
+        await p.load(src.manifestUrl, startAtSec, mime);
       } catch (error) {
         if (destroyed) return;
         const e = error as Partial<shakaNs.util.Error> & { message?: string };
