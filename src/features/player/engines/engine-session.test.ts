@@ -266,6 +266,28 @@ describe("EngineSession: a download in flight", () => {
     expect(session.progress(late)).toEqual({ abandon: false, stalled: true });
   });
 
+  it("gives a silent download less time when the buffer is short (but never under 1.5 s)", () => {
+    const stalled = (verdict: object) => "stalled" in verdict;
+    const { session, clock, media } = setup();
+    media.buffer = 4.5; // 2.5 s beyond one 2 s segment
+    session.progress({ ...flight, loadedBytes: 500_000 });
+    clock.advance(2_400);
+    const quiet = { ...flight, loadedBytes: 500_000, elapsedMs: 3_400 };
+    expect(stalled(session.progress(quiet))).toBe(false);
+    clock.advance(100);
+    expect(stalled(session.progress({ ...quiet, elapsedMs: 3_500 }))).toBe(true);
+
+    const { session: dry, clock: dryClock, media: dryMedia } = setup();
+    dryMedia.buffer = 0.5;
+    dry.progress({ ...flight, loadedBytes: 500_000 });
+    dryClock.advance(1_400);
+    expect(stalled(dry.progress({ ...flight, loadedBytes: 500_000, elapsedMs: 2_400 }))).toBe(
+      false,
+    );
+    dryClock.advance(100);
+    expect(stalled(dry.progress({ ...flight, loadedBytes: 500_000, elapsedMs: 2_500 }))).toBe(true);
+  });
+
   it("does not call a slow but moving download stalled", () => {
     const { session, clock, media } = setup();
     media.buffer = 30;

@@ -56,6 +56,12 @@ const FOREIGN_SEGMENT_SEC = 6;
  * pause a shaped link makes (its bursts are 100 ms apart).
  */
 export const STALL_TIMEOUT_MS = 4_000;
+/**
+ * With little buffer, an appliance of ours gets less: silence for what the buffer holds beyond
+ * one segment (the refetch's time), but at least this (a busy page delays progress events).
+ * At 4 s, a stall fault with 3 s of buffer stalled playback 2.5 s.
+ */
+const MIN_STALL_TIMEOUT_MS = 1_500;
 /** The least time an appliance of ours is given to begin answering (else a segment's time). */
 export const FIRST_BYTE_TIMEOUT_MS = 2_000;
 
@@ -88,6 +94,8 @@ export interface InFlight {
   elapsedMs: number;
   firstByteMs: number | null;
   mediaSec?: number;
+  /** Watched for stalls only, never reported to the ABR (audio, subtitles). */
+  watchOnly?: true;
 }
 
 /** What to do with a download in flight: keep it, abandon it for a lower rendition, or give
@@ -308,9 +316,16 @@ export class EngineSession {
    * A download in flight: may lower the estimate, may abandon it for a lower rendition (with
    * our ABR), and is declared stalled when no byte came for `STALL_TIMEOUT_MS`.
    */
+  private stallTimeoutMs(flight: InFlight): number {
+    if (flight.applianceId === null) return STALL_TIMEOUT_MS;
+    const spareMs = (this.media.bufferSec() - this.segmentSec) * 1000;
+    return Math.min(STALL_TIMEOUT_MS, Math.max(MIN_STALL_TIMEOUT_MS, spareMs));
+  }
+
   progress(flight: InFlight): InFlightVerdict {
     const nowMs = this.now();
     const last = this.lastProgress.get(flight.segmentKey);
+    const quietMs = this.stallTimeoutMs(flight);
     const firstByteLate =
       flight.firstByteMs === null &&
       flight.applianceId !== null &&
@@ -324,11 +339,11 @@ export class EngineSession {
     if (!last || flight.loadedBytes > last.bytes) {
       const entry = { bytes: flight.loadedBytes, atMs: nowMs, applianceId: flight.applianceId };
       this.lastProgress.set(flight.segmentKey, entry);
-    } else if (nowMs - last.atMs >= STALL_TIMEOUT_MS && flight.elapsedMs >= STALL_TIMEOUT_MS) {
+    } else if (nowMs - last.atMs >= quietMs && flight.elapsedMs >= quietMs) {
       this.lastProgress.delete(flight.segmentKey);
       return { abandon: false, stalled: true };
     }
-    if (!this.ours) return { abandon: false };
+    if (!this.ours || flight.watchOnly) return { abandon: false };
     const report: ProgressReport = {
       applianceId: flight.applianceId ?? ORIGIN_ID,
       renditionId: flight.renditionId,

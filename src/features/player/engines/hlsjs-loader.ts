@@ -19,11 +19,27 @@ import type { EngineSession, RoutedRequest } from "./engine-session.ts";
 /** How often a fragment download in flight is checked (hls.js's own abandon check: 100 ms). */
 const PROGRESS_POLL_MS = 100;
 
-/** A main media fragment on its way: which rendition, and the segment it is. */
+/** A media fragment on its way: which rendition, and the segment it is. */
 export interface FragmentLoad {
   frag: Fragment;
   renditionId: string;
   segmentKey: string;
+  /** A main (video) fragment: the ABR watches its progress and may abandon it. Audio and
+   * subtitle fragments are only watched for an appliance that stopped sending. */
+  forAbr: boolean;
+}
+
+/**
+ * A request watched for an appliance that stops answering (no first byte in time, or silence
+ * after it): every media fragment, and any other request routed to an appliance of ours
+ * (playlists, init segments), which hls.js would wait 10 s or more for.
+ */
+interface Watched {
+  segmentKey: string;
+  renditionId: string;
+  mediaSec: number;
+  /** A fragment the ABR watches too (progress, abandonment); null for the rest. */
+  abr: FragmentLoad | null;
 }
 
 export interface LoaderHooks {
@@ -33,8 +49,8 @@ export interface LoaderHooks {
   takeManifest(context: LoaderContext): { url: string; text: string } | null;
   /** hls.js's own stats object, for an answer that never touched the network. */
   newStats(): LoaderStats;
-  /** The main media fragment a request loads (starting it: it uses the pending decision);
-   * null for playlists, init segments, audio and subtitles. */
+  /** The media fragment a request loads (a main one uses the pending decision); null for
+   * playlists and init segments. */
   fragmentStarting(context: LoaderContext, routed: RoutedRequest): FragmentLoad | null;
   /** Bytes of media arrived (the freeze watchdog's "is anything still coming"). */
   bytesArrived(): void;
@@ -98,19 +114,34 @@ export function routingLoader(Base: HlsConfig["loader"], hooks: LoaderHooks): Hl
       const routed = session?.route(context.url) ?? { url: context.url, applianceId: null };
       context.url = routed.url;
       const load = hooks.fragmentStarting(context, routed);
+      const watched: Watched | null = load
+        ? {
+            segmentKey: load.segmentKey,
+            renditionId: load.renditionId,
+            mediaSec: load.frag.duration,
+            abr: load.forAbr ? load : null,
+          }
+        : routed.applianceId !== null
+          ? {
+              segmentKey: `${context.type}:${routed.url}`,
+              renditionId: context.type,
+              mediaSec: 0,
+              abr: null,
+            }
+          : null;
       /** Set when we give the download up as stalled: hls.js hears a timeout, not an abort. */
       let stalled = false;
       const ended = () => {
         this.stopPolling();
-        if (load) session?.downloadEnded(load.segmentKey);
+        if (watched) session?.downloadEnded(watched.segmentKey);
       };
       const wrapped: LoaderCallbacks<LoaderContext> = {
         ...callbacks,
         onSuccess: (response, stats, ctx, details) => {
           ended();
           if ((ctx as { frag?: unknown }).frag) hooks.answered(routed);
-          if (load) {
-            hooks.bytesArrived();
+          if (load) hooks.bytesArrived();
+          if (load?.forAbr) {
             const ttfbMs = Math.max(0, stats.loading.first - stats.loading.start);
             session?.segmentLoaded({
               renditionId: load.renditionId,
@@ -149,31 +180,34 @@ export function routingLoader(Base: HlsConfig["loader"], hooks: LoaderHooks): Hl
         callbacks.onTimeout(this.inner.stats, context, null);
       };
       this.inner.load(context, config, wrapped);
-      if (load) this.poll = setInterval(() => this.check(load, routed, giveUp), PROGRESS_POLL_MS);
+      if (watched) {
+        this.poll = setInterval(() => this.check(watched, routed, giveUp), PROGRESS_POLL_MS);
+      }
     }
 
-    /** One look at the fragment in flight: progress, abandonment, a stalled download. */
-    private check(load: FragmentLoad, routed: RoutedRequest, giveUp: () => void): void {
+    /** One look at the request in flight: progress, abandonment, a stalled download. */
+    private check(watched: Watched, routed: RoutedRequest, giveUp: () => void): void {
       const stats = this.inner.stats;
       const session = hooks.session();
       if (stats.aborted || stats.loading.start <= 0 || !session) return;
       if (stats.loaded > this.lastLoaded) {
         this.lastLoaded = stats.loaded;
-        hooks.bytesArrived();
+        if (watched.mediaSec > 0) hooks.bytesArrived();
       }
       const verdict = session.progress({
-        renditionId: load.renditionId,
+        renditionId: watched.renditionId,
         applianceId: routed.applianceId,
-        segmentKey: load.segmentKey,
+        segmentKey: watched.segmentKey,
         loadedBytes: stats.loaded,
         totalBytes: stats.total > 0 ? stats.total : null,
         elapsedMs: hooks.now() - stats.loading.start,
         firstByteMs: stats.loading.first > 0 ? stats.loading.first - stats.loading.start : null,
-        ...(load.frag.duration > 0 ? { mediaSec: load.frag.duration } : {}),
+        ...(watched.mediaSec > 0 ? { mediaSec: watched.mediaSec } : {}),
+        ...(watched.abr ? {} : { watchOnly: true }),
       });
-      if (verdict.abandon) {
+      if (verdict.abandon && watched.abr) {
         this.stopPolling();
-        hooks.abandon(load.frag, stats, verdict.switchTo);
+        hooks.abandon(watched.abr.frag, stats, verdict.switchTo);
       } else if ("stalled" in verdict) {
         // The appliance stopped sending without closing.
         this.stopPolling();
