@@ -24,6 +24,7 @@ export default defineConfig({
       "mock-server/**/*.test.ts",
       "app-server/**/*.test.ts",
       "bench/**/*.test.ts",
+      "scripts/**/*.test.ts",
     ],
     // One file at a time: the shaping and load tests measure time, and an ffmpeg-heavy file
     // running beside them starves their timers (seen: 1 Mbit/s measured 15% off).

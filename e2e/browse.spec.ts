@@ -105,13 +105,44 @@ test("a deep link plays at a given time, and opens the lab with ?lab=1", async (
   await expect(page.getByRole("region", { name: "Network lab" })).toBeVisible();
 });
 
-test("a catalog that does not load gets a message and a retry", async ({ page }) => {
+test("a catalog the network does not answer for says so and loads once it answers", async ({
+  page,
+}) => {
   await page.route("**/catalog.json", (route) => route.abort("connectionrefused"));
   await page.goto("/");
-  await expect(page.getByRole("alert")).toContainText(/does not answer/);
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("The delivery network is not answering: retrying…");
+  await expect(alert).toContainText(/The origin at http:\S+ does not answer/);
+  await page.unroute("**/catalog.json");
+  // No click: the page asks again by itself (1 s, 2 s, 4 s, then every 5 s).
+  await expect(page.getByRole("region", { name: /featured/i })).toBeVisible({ timeout: 10_000 });
+});
+
+test("a catalog that answers with an error gets the message and a retry", async ({ page }) => {
+  await page.route("**/catalog.json", (route) =>
+    route.fulfill({ status: 500, json: { error: "disk on fire" } }),
+  );
+  await page.goto("/");
+  await expect(page.getByRole("alert")).toContainText("The origin answered 500: disk on fire");
   await page.unroute("**/catalog.json");
   await page.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByRole("region", { name: /featured/i })).toBeVisible();
+});
+
+test("the network lab says when the network does not answer and comes back by itself", async ({
+  page,
+}) => {
+  await page.goto("/lab");
+  const lab = page.getByRole("region", { name: "Network lab" });
+  await expect(lab.getByRole("article")).toHaveCount(3);
+  await page.route("**/admin/**", (route) => route.abort("connectionrefused"));
+  const alert = lab.getByRole("alert");
+  await expect(alert).toContainText("The delivery network is not answering: retrying…");
+  await expect(alert).toContainText(/The admin API at http:\S+ does not answer/);
+  await expect(lab.getByRole("article")).toHaveCount(0);
+  await page.unroute("**/admin/**");
+  await expect(lab.getByRole("article")).toHaveCount(3);
+  await expect(alert).toHaveCount(0);
 });
 
 test("the network lab beside the player throttles every appliance through its UI", async ({

@@ -4,11 +4,14 @@
  * becomes profiles). Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances
  * 8101-8103), each overridable, all moved up by `--port-offset` (the browser benchmark runs its
  * own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees the ports.
+ *
+ * Run by `scripts/demo.ts` as a child process (process/supervisor.ts): it then says "ready" over
+ * the IPC channel once every port listens, and exits when that channel closes (the demo died).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { appOriginsFor } from "./net/doors.ts";
-import { type Network, startNetwork } from "./network.ts";
+import { DEFAULT_APPLIANCES, type Network, startNetwork } from "./network.ts";
 
 export const DEMO_PORTS = {
   origin: 8080,
@@ -47,15 +50,37 @@ export async function startDemoNetwork(
   });
 }
 
-export function describeNetwork(network: Network): string {
+/** The addresses the network answers at on `ports` (what `startNetwork` reports as `urls`). */
+export function demoUrls(ports = DEMO_PORTS, host = "127.0.0.1"): Network["urls"] {
+  const at = (port: number) => `http://${host}:${port}/`;
+  return {
+    origin: at(ports.origin),
+    steering: at(ports.steering),
+    admin: at(ports.admin),
+    appliances: Object.fromEntries(
+      DEFAULT_APPLIANCES.map((spec, i) => [spec.id, at(ports.appliances[i]!)]),
+    ),
+  };
+}
+
+/** Every port of the network, for "is it up" and "is anything else there". */
+export function allPorts(ports = DEMO_PORTS): number[] {
+  return [ports.origin, ports.steering, ports.admin, ...ports.appliances];
+}
+
+/** The lines `npm start` and `npm run network` print. */
+export function describeNetwork(urls: Network["urls"]): string {
   const lines = [
-    `origin:     ${network.urls.origin}`,
-    `steering:   ${network.urls.steering}steering/<title-id>`,
-    `admin API:  ${network.urls.admin}admin/state`,
-    ...Object.entries(network.urls.appliances).map(([id, url]) => `appliance:  ${url} (${id})`),
+    `origin:     ${urls.origin}`,
+    `steering:   ${urls.steering}steering/<title-id>`,
+    `admin API:  ${urls.admin}admin/state`,
+    ...Object.entries(urls.appliances).map(([id, url]) => `appliance:  ${url} (${id})`),
   ];
   return lines.join("\n");
 }
+
+/** What a child network says over IPC once it listens. */
+export const READY_MESSAGE = "streamlab-network-ready";
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
@@ -82,8 +107,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     values.traces ?? [],
     appOrigins,
   );
-  console.log(describeNetwork(network));
+  console.log(describeNetwork(network.urls));
   const stop = () => void network.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (process.send) {
+    // A child of the demo: the channel closes when the demo exits, however it died.
+    process.once("disconnect", stop);
+    process.send(READY_MESSAGE);
+  }
 }

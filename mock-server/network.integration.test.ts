@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestClip } from "../encoder/demo/test-clip.ts";
 import type { Catalog, Title } from "../src/schemas/catalog.ts";
 import { parseSteeringAnswer } from "../src/schemas/steering.ts";
+import { sessionGet } from "./net/session-get.ts";
 import { type Network, startNetwork } from "./network.ts";
 
 const exec = promisify(execFile);
@@ -521,27 +522,11 @@ describe("shaping through an appliance", () => {
       Array.from({ length: sessions }, async (_, i) => {
         const t0 = Date.now();
         const url = new URL(`${base}${file}`);
-        const bytes = await new Promise<number>((resolve, reject) => {
-          http
-            .get(
-              {
-                host: url.hostname,
-                port: url.port,
-                path: url.pathname,
-                agent,
-                headers: { "x-session-id": `load-${i}` },
-              },
-              (res) => {
-                let n = 0;
-                res.on("data", (c: Buffer) => {
-                  n += c.length;
-                });
-                res.on("end", () => resolve(n));
-                res.on("error", reject);
-              },
-            )
-            .on("error", reject);
+        let bytes = 0;
+        const { complete } = await sessionGet(url, `load-${i}`, agent, (n) => {
+          bytes += n;
         });
+        expect(complete).toBe(true);
         return (bytes * 8) / ((Date.now() - t0) / 1000) / bitsPerSecond;
       }),
     );

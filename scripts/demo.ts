@@ -4,6 +4,9 @@
  * `.cache/app-build/`), and stops everything on Ctrl-C. `npm run dev` (`--dev`) serves the app
  * from the Vite dev server instead, with hot reload.
  *
+ * The delivery network runs in a child process (mock-server/process/supervisor.ts), so a request
+ * that kills it leaves the app's server up; it is restarted with backoff, said on stderr.
+ *
  * `--e2e` builds a small catalog from a generated test clip instead and uses ports 10000 higher
  * (the Playwright suite's servers); `--catalog` and `--app-port` move things elsewhere.
  */
@@ -17,8 +20,9 @@ import { buildAppServer } from "../app-server/server.ts";
 import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
-import { demoPorts, describeNetwork, startDemoNetwork } from "../mock-server/main.ts";
+import { demoPorts, demoUrls, describeNetwork } from "../mock-server/main.ts";
 import { appOriginsFor } from "../mock-server/net/doors.ts";
+import { NetworkSupervisor } from "../mock-server/process/supervisor.ts";
 import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -93,22 +97,25 @@ if (!values["skip-encode"]) {
   if (code !== 0 && code !== 1) process.exit(code);
 }
 
-// The app's page is the one browser origin the admin API answers.
-const network = await startDemoNetwork(
+// The network starts in its child process while the app's server starts here.
+const networkStarting = NetworkSupervisor.start({
   catalogDir,
   ports,
-  values.traces ?? [],
-  appOriginsFor(`http://127.0.0.1:${appPort}/`),
-);
+  portOffset: offset,
+  traceDirs: values.traces ?? [],
+  // The app's page is the one browser origin the admin API answers.
+  appOrigins: appOriginsFor(`http://127.0.0.1:${appPort}/`),
+});
+const networkOrNull = networkStarting.catch((error: Error) => {
+  console.error(error.message);
+  return null;
+});
+const urls = demoUrls(ports);
 // Made once, cached like the e2e clip (seconds of ffmpeg the first time).
 if (values.e2e) await makeForeignStreams(foreignDir);
 const foreign = values.e2e ? await startForeignHost(foreignDir, FOREIGN_PORT) : null;
 const config = parseRuntimeConfig(
-  {
-    originUrl: network.urls.origin,
-    steeringUrl: network.urls.steering,
-    adminUrl: network.urls.admin,
-  },
+  { originUrl: urls.origin, steeringUrl: urls.steering, adminUrl: urls.admin },
   "the network's addresses",
 );
 let app: ViteDevServer | FastifyInstance;
@@ -136,15 +143,20 @@ try {
       ? `app server: port ${appPort} is in use: stop the server on it, or move with --app-port or --port-offset`
       : `app server: ${(error as Error).message}`,
   );
-  await Promise.allSettled([network.close(), foreign?.close()]);
+  await Promise.allSettled([networkOrNull.then((n) => n?.stop()), foreign?.close()]);
   process.exit(1);
 }
-console.log(`\n${describeNetwork(network)}\ncatalog:    ${catalogDir}`);
+const network = await networkOrNull;
+if (!network) {
+  await Promise.allSettled([app.close(), foreign?.close()]);
+  process.exit(1);
+}
+console.log(`\n${describeNetwork(urls)}\ncatalog:    ${catalogDir}`);
 if (foreign) console.log(`foreign:    ${foreign.url} (streams from outside the catalog)`);
 console.log(`app:        http://127.0.0.1:${appPort}/   <- open this\n`);
 
 const stop = async () => {
-  await Promise.allSettled([app.close(), network.close(), foreign?.close()]);
+  await Promise.allSettled([app.close(), network.stop(), foreign?.close()]);
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

@@ -75,6 +75,42 @@ describe("Pacer (fake clock)", () => {
     expect(sentBytes).toBeGreaterThan(allowedBytes - 2_000);
   });
 
+  it("makes up late timers within a response, up to 0.5 s, and not between responses", () => {
+    /** Bytes sent in 10 s by a sender whose every timer fires `lateMs` late. */
+    const send = (continuing: boolean, lateMs: number) => {
+      const clock = fakeClock();
+      const pacer = new Pacer({ kind: "constant", bitsPerSecond: 1e6 }, clock.now);
+      let sentBytes = 0;
+      while (clock.now() < 11_000) {
+        const waitMs = pacer.delayMs(1_000, continuing && sentBytes > 0);
+        if (waitMs > 0) clock.advance(Math.ceil(waitMs) + lateMs);
+        else {
+          pacer.consume(1_000, continuing && sentBytes > 0);
+          sentBytes += 1_000;
+        }
+      }
+      return sentBytes;
+    };
+    const rateBytes = (1e6 * 10) / 8;
+    // 30 ms late each time (a busy event loop): a response loses nothing...
+    expect(send(true, 30)).toBeGreaterThan(rateBytes - 4_000);
+    expect(send(true, 30)).toBeLessThanOrEqual(rateBytes + 2_500);
+    // ...where forfeiting what a timer was late by past the burst's slack (12 ms here) lost half.
+    expect(send(false, 30)).toBeLessThan(rateBytes * 0.6);
+  });
+
+  it("lets a response make up at most 0.5 s of a stall", () => {
+    const clock = fakeClock();
+    const pacer = new Pacer({ kind: "constant", bitsPerSecond: 1e6 }, clock.now);
+    pacer.consume(2_500);
+    clock.advance(1_000); // the process stopped for a second mid-response
+    // 0.5 s at 1 Mbit/s (62,500 bytes) plus the 2,500-byte burst go at once, no more.
+    expect(pacer.delayMs(65_000, true)).toBe(0);
+    expect(pacer.delayMs(65_001, true)).toBeGreaterThan(0);
+    // A new response after idling gets the burst only.
+    expect(pacer.delayMs(2_501, false)).toBeGreaterThan(0);
+  });
+
   it("replays a trace from when the spec was set, across its steps", () => {
     const clock = fakeClock();
     const pacer = new Pacer({ kind: "constant", bitsPerSecond: 1e6 }, clock.now);

@@ -1,38 +1,67 @@
 /**
  * The catalog, loaded once for the whole app (home, title pages, search, the player's next
  * episode) with its loading and error states, and a retry that a server coming back answers.
+ * While the delivery network does not answer at all, the store says so and asks again by
+ * itself, waiting longer each time (1 s, 2 s, 4 s, then every 5 s).
  */
 import { useEffect } from "react";
 import { useStore } from "zustand";
 import { createStore } from "zustand/vanilla";
 import type { Catalog } from "../schemas/catalog.ts";
-import { fetchCatalog } from "./api.ts";
+import { fetchCatalog, NetworkDownError } from "./api.ts";
+import { Backoff } from "./backoff.ts";
 
 export type CatalogLoad =
   | { state: "idle" }
   | { state: "loading" }
+  /** The network does not answer; the next try is scheduled. */
+  | { state: "down"; detail: string }
   | { state: "error"; message: string }
   | { state: "ready"; catalog: Catalog };
 
 interface CatalogStore {
   load: CatalogLoad;
-  /** Loads unless loaded or loading; `force` reloads after an error. */
+  /** Loads unless loaded or loading; `force` reloads after an error, or tries again now. */
   fetch(force?: boolean): Promise<void>;
 }
 
+/** Runs `run` after `ms`; returns what cancels it. */
+export type Schedule = (run: () => void, ms: number) => () => void;
+
+const RETRY = { firstMs: 1_000, maxMs: 5_000 };
+
+const timeoutSchedule: Schedule = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+};
+
 export function createCatalogStore(
   fetcher: (signal?: AbortSignal) => Promise<Catalog> = fetchCatalog,
+  schedule: Schedule = timeoutSchedule,
 ) {
+  const backoff = new Backoff(RETRY);
+  let inFlight = false;
+  let cancelRetry = () => {};
   return createStore<CatalogStore>()((set, get) => ({
     load: { state: "idle" },
     async fetch(force = false) {
       const { state } = get().load;
-      if (state === "loading" || (state !== "idle" && !force)) return;
-      set({ load: { state: "loading" } });
+      if (inFlight || (state !== "idle" && !force)) return;
+      inFlight = true;
+      cancelRetry();
+      // While down, the message stays up through the retries instead of flashing "Loading".
+      if (state !== "down") set({ load: { state: "loading" } });
       try {
-        set({ load: { state: "ready", catalog: await fetcher() } });
+        const catalog = await fetcher();
+        backoff.reset();
+        set({ load: { state: "ready", catalog } });
       } catch (error) {
-        set({ load: { state: "error", message: (error as Error).message } });
+        if (error instanceof NetworkDownError) {
+          set({ load: { state: "down", detail: error.detail } });
+          cancelRetry = schedule(() => void get().fetch(true), backoff.next());
+        } else set({ load: { state: "error", message: (error as Error).message } });
+      } finally {
+        inFlight = false;
       }
     },
   }));

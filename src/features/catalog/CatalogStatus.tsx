@@ -1,6 +1,10 @@
-/** What a page shows while the catalog loads or when it could not: never a blank page. */
+/**
+ * What a page shows while the catalog loads or when it could not: never a blank page. While the
+ * delivery network does not answer, it says so and the catalog store asks again by itself.
+ */
 import type { ReactNode } from "react";
 import { type CatalogLoad, useCatalog } from "../../lib/catalog-store.ts";
+import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import type { Catalog } from "../../schemas/catalog.ts";
 
 export function WithCatalog({ children }: { children: (catalog: Catalog) => ReactNode }) {
@@ -25,6 +29,13 @@ export function CatalogStatus({
     return (
       <main>
         <p aria-busy="true">Loading the catalog…</p>
+      </main>
+    );
+  }
+  if (load.state === "down") {
+    return (
+      <main>
+        <NetworkDown detail={load.detail} onRetry={retry} />
       </main>
     );
   }

@@ -1,11 +1,13 @@
 /**
  * The network lab: the delivery network live (each appliance's state, shaping and counters,
  * refreshed every second) and every lever of the admin API, for throttled-network demos.
- * It sits beside the player or on its own page; it knows nothing of the player.
+ * It sits beside the player or on its own page; it knows nothing of the player. While the network
+ * does not answer, it says so instead of showing the last state, and comes back by itself.
  */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import { ADMIN_URL } from "../../lib/api.ts";
+import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { ApplianceCard } from "./ApplianceCard.tsx";
 import { type AdminClient, createAdminClient } from "./admin-client.ts";
 import { FaultPanel } from "./FaultPanel.tsx";
@@ -44,7 +46,7 @@ export function NetworkLab({
     <section className="lab" aria-label="Network lab">
       <header className="lab-header">
         <h2>Network lab</h2>
-        {s.network && (
+        {s.network && !s.networkDown && (
           <button
             type="button"
             disabled={busy}
@@ -69,13 +71,20 @@ export function NetworkLab({
           </button>
         </div>
       )}
+      {s.networkDown && (
+        <NetworkDown
+          detail={s.networkDown}
+          onRetry={() => void store.getState().refresh()}
+          className="lab-error"
+        />
+      )}
       {s.outcome && (
         <p className={s.outcome.ok ? "lab-outcome" : "lab-outcome failed"} role="status">
           {s.outcome.message}
         </p>
       )}
-      {!s.network && !s.loadError && <p>Reading the network…</p>}
-      {s.network && (
+      {!s.network && !s.loadError && !s.networkDown && <p>Reading the network…</p>}
+      {s.network && !s.networkDown && (
         <>
           <div className="lab-appliances">
             {s.network.appliances.map((a) => (

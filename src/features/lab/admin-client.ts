@@ -1,9 +1,11 @@
 /**
  * The network lab's client for the admin API: one method per action, bodies typed by the
  * shared schemas (`src/schemas/admin.ts`) so the lab sends exactly what the server validates,
- * answers validated on the way in, and failures turned into sentences a person can act on.
+ * answers validated on the way in, and failures turned into sentences a person can act on; an
+ * admin API that does not answer at all is a `NetworkDownError`.
  */
 import { z } from "zod";
+import { NetworkDownError } from "../../lib/api.ts";
 import {
   AdminError,
   type FaultRequest,
@@ -48,9 +50,7 @@ export function createAdminClient(baseUrl: string, fetcher: typeof fetch = fetch
       });
     } catch (error) {
       if ((error as Error).name === "AbortError") throw error;
-      throw new Error(
-        `The admin API at ${root} does not answer. Is the delivery network running (npm start)?`,
-      );
+      throw new NetworkDownError("The admin API", root);
     }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NetworkDownError } from "../../lib/api.ts";
 import type { NetworkState } from "../../schemas/admin.ts";
 import { type AdminClient, createAdminClient } from "./admin-client.ts";
 import { appendHistory, createLabStore } from "./lab-store.ts";
@@ -86,6 +87,35 @@ describe("lab store", () => {
     expect(store.getState().outcome).toEqual({ ok: false, message: "PUT refused (400): bad rate" });
     expect(store.getState().network?.appliances).toHaveLength(1);
     expect(store.getState().loadError).toMatch(/not scripted/);
+  });
+});
+
+describe("lab store while the delivery network does not answer", () => {
+  it("says so, keeps refreshing, and reads the state and the profiles once it answers", async () => {
+    let up = false;
+    const store = createLabStore(
+      client({
+        state: async () => {
+          if (!up) throw new NetworkDownError("The admin API", "http://admin");
+          return network({ a: 1 });
+        },
+        profiles: async () => {
+          if (!up) throw new NetworkDownError("The admin API", "http://admin");
+          return [{ name: "3g", description: "3G", latencyMs: 100 }];
+        },
+      }),
+    );
+    await store.getState().loadProfiles();
+    await store.getState().refresh();
+    expect(store.getState().networkDown).toMatch(
+      /^The admin API at http:\/\/admin does not answer/,
+    );
+    expect(store.getState().loadError).toBeNull();
+    up = true;
+    await store.getState().refresh();
+    expect(store.getState().networkDown).toBeNull();
+    expect(store.getState().network?.appliances).toHaveLength(1);
+    expect(store.getState().profiles).toEqual([{ name: "3g", description: "3G", latencyMs: 100 }]);
   });
 });
 

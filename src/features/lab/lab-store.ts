@@ -2,9 +2,11 @@
  * The network lab's state: the delivery network as the admin API last reported it, a short
  * history of each appliance's throughput for the charts, the profiles to choose from, and the
  * outcome of the last action. Every change goes through the admin API and is then re-read, so
- * the lab never shows a state the servers do not have.
+ * the lab never shows a state the servers do not have. While the network does not answer, the
+ * lab says so; its refreshes go on and the first that is answered brings it back.
  */
 import { createStore } from "zustand/vanilla";
+import { NetworkDownError } from "../../lib/api.ts";
 import type { NetworkState, ProfileInfo } from "../../schemas/admin.ts";
 import type { AdminClient } from "./admin-client.ts";
 
@@ -16,8 +18,10 @@ export interface LabState {
   profiles: ProfileInfo[];
   /** Throughput (bit/s) per appliance, oldest first, one point per refresh. */
   history: Record<string, number[]>;
-  /** Why the last refresh failed (the servers are down, ...); cleared by the next success. */
+  /** Why the last refresh failed (a refusal, an answer not understood); cleared by the next success. */
   loadError: string | null;
+  /** Which server did not answer at the last refresh and what to do (NetworkDownError.detail). */
+  networkDown: string | null;
   /** The action running now, by label; actions do not overlap. */
   busy: string | null;
   /** What the last action did, or why it failed. */
@@ -53,24 +57,35 @@ export function createLabStore(client: AdminClient) {
     profiles: [],
     history: {},
     loadError: null,
+    networkDown: null,
     busy: null,
     outcome: null,
 
     async refresh(signal) {
       try {
         const network = await client.state(signal);
-        set((s) => ({ network, loadError: null, history: appendHistory(s.history, network) }));
+        set((s) => ({
+          network,
+          loadError: null,
+          networkDown: null,
+          history: appendHistory(s.history, network),
+        }));
       } catch (error) {
         if ((error as Error).name === "AbortError") return;
-        set({ loadError: (error as Error).message });
+        if (error instanceof NetworkDownError) set({ networkDown: error.detail, loadError: null });
+        else set({ loadError: (error as Error).message });
+        return;
       }
+      // Profiles asked for while the network was down were never read.
+      if (get().profiles.length === 0) await get().loadProfiles();
     },
 
     async loadProfiles() {
       try {
         set({ profiles: await client.profiles() });
       } catch (error) {
-        set({ loadError: (error as Error).message });
+        // The refresh says the network is down, and reads the profiles when it is back.
+        if (!(error instanceof NetworkDownError)) set({ loadError: (error as Error).message });
       }
     },
 
