@@ -1,4 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
+import { allPorts } from "../mock-server/main.ts";
+import { E2E_PORT_OFFSET } from "./ports.ts";
 import { ADMIN, APPLIANCES, shapeAll } from "./support.ts";
 
 /**
@@ -158,4 +160,34 @@ for (const engine of ["hlsjs", "shaka"] as const) {
       expect(await fault.fired(page, inUse)).toBe(true);
     });
   }
+}
+
+/** Every port of the delivery network (origin, steering, admin, appliances) as the page sees it. */
+const NETWORK_PORTS = new Set(allPorts().map((port) => String(port + E2E_PORT_OFFSET)));
+const toNetwork = (url: URL) => NETWORK_PORTS.has(url.port);
+
+for (const engine of ["hlsjs", "shaka"] as const) {
+  test(`${engine}: with the whole network gone the player says so, and plays on once it answers`, async ({
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    // Slow enough that the buffer runs out while the network is gone.
+    await shapeAll(page, 300_000);
+    await page.goto(`/watch/e2e-clip?engine=${engine}`);
+    await expect.poll(async () => (await seen(page)).time, { timeout: 15_000 }).toBeGreaterThan(1);
+    // As the page meets a network that died: every connection refused.
+    await page.route(toNetwork, (route) => route.abort("connectionrefused"));
+    const alert = page.getByRole("alert");
+    await expect(alert).toContainText("The delivery network is not answering: retrying…", {
+      timeout: 30_000,
+    });
+    const stoppedAt = (await seen(page)).time;
+    await page.unroute(toNetwork);
+    await expect(alert).toHaveCount(0, { timeout: 15_000 });
+    // Started again by itself, where the viewer was (not from the start).
+    await expect
+      .poll(async () => (await seen(page)).time, { timeout: 20_000 })
+      .toBeGreaterThan(stoppedAt + 1);
+    expect((await seen(page)).error).toBeNull();
+  });
 }

@@ -6,11 +6,13 @@
 import { useEffect, useId, useState } from "react";
 import { useStore } from "zustand";
 import { originUrl } from "../../lib/api.ts";
+import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { Controls } from "./controls/Controls.tsx";
 import type { NextUp } from "./controls/types.ts";
 import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
 import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
+import { useNetworkRecovery } from "./useNetworkRecovery.ts";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
 import { usePlayhead } from "./usePlayhead.ts";
 
@@ -58,6 +60,13 @@ export function Player({
     startAtSec,
   });
   const error = useStore(store, (s) => s.error);
+  const stalled = useStore(store, (s) => s.status === "stalled");
+  const { down: networkDown, probeNow: probeNetworkNow } = useNetworkRecovery({
+    error,
+    stalled,
+    ours: title !== null,
+    retry: () => setAttempt((n) => n + 1),
+  });
   // A foreign stream's renditions are known once its manifest is parsed (the session's).
   const sessionRenditions = useStore(store, (s) => s.renditions);
   const renditions = title ? title.renditions : sessionRenditions;
@@ -92,7 +101,14 @@ export function Player({
           onViewerPause={(paused) => store.getState().setViewerPaused(paused)}
         />
         {showStats && <StatsOverlay store={store} />}
-        {error && (
+        {networkDown && (
+          <NetworkDown
+            className="player-error"
+            detail={networkDown.detail}
+            onRetry={probeNetworkNow}
+          />
+        )}
+        {error && !networkDown && (
           <div className="player-error" role="alert">
             <p>{error}</p>
             <button type="button" onClick={() => setAttempt((n) => n + 1)}>
