@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
+import type { CodecBdRates } from "../src/schemas/catalog.ts";
 import { DEFAULT_TRIAL_OPTIONS } from "./analysis/trials.ts";
 import { CatalogStore } from "./catalog/store.ts";
 import { generateDemoSources } from "./demo/generate.ts";
@@ -41,6 +42,7 @@ interface Outcome {
   renditions?: string;
   topKbps?: number;
   bdRate?: number | null;
+  codecBdRate?: CodecBdRates;
   seconds: number;
 }
 
@@ -55,6 +57,7 @@ function settingsHash(caps: Capabilities): string {
     ENCODER_VERSION,
     metric: caps.metric,
     av1: caps.av1,
+    vp9: caps.vp9,
     SEGMENT_SEC,
     DEFAULT_TRIAL_OPTIONS,
     DEFAULT_LADDER_OPTIONS,
@@ -100,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     await store.sweep();
     console.log(
       `ffmpeg ${caps.version}: quality by ${caps.metric.toUpperCase()}${caps.metric !== "vmaf" ? " (no libvmaf in this build)" : ""}, ` +
-        `codecs H.264${caps.av1 ? " + AV1" : " (no libsvtav1: H.264 only)"}`,
+        `codecs ${codecLine(caps)}`,
     );
     let files = args.positionals.map((f) => path.resolve(f));
     if (files.length === 0) {
@@ -181,6 +184,7 @@ async function main(argv: string[]): Promise<number> {
           renditions: h264.map((r) => `${r.height}p`).join(" "),
           topKbps: Math.round(Math.max(...h264.map((r) => r.averageBitrateBps)) / 1000),
           bdRate: built.title.encoding.bdRatePercent,
+          codecBdRate: built.title.encoding.codecBdRatePercent ?? {},
           seconds: (Date.now() - titleStart) / 1000,
         });
         progress.line(`${id}: encoded in ${((Date.now() - titleStart) / 1000).toFixed(1)} s`);
@@ -212,22 +216,38 @@ async function main(argv: string[]): Promise<number> {
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 
+/** "H.264 + VP9 + AV1", naming what is missing from this ffmpeg. */
+function codecLine(caps: Capabilities): string {
+  const missing = [...(caps.vp9 ? [] : ["libvpx-vp9"]), ...(caps.av1 ? [] : ["libsvtav1"])];
+  const names = ["H.264", ...(caps.vp9 ? ["VP9"] : []), ...(caps.av1 ? ["AV1"] : [])];
+  return `${names.join(" + ")}${missing.length > 0 ? ` (no ${missing.join(", ")} in this build)` : ""}`;
+}
+
 function printSummary(outcomes: Outcome[], root: string, seconds: number): void {
   if (outcomes.length === 0) return;
   const table = new Table({
-    head: ["title", "status", "H.264 ladder", "top kbit/s", "BD-rate", "time (s)"],
+    head: [
+      "title",
+      "status",
+      "H.264 ladder",
+      "top kbit/s",
+      "BD-rate",
+      "VP9 vs H.264",
+      "AV1 vs H.264",
+      "time (s)",
+    ],
   });
+  const percent = (p: number | null | undefined) =>
+    p === undefined ? "" : p === null ? "n/a" : `${p > 0 ? "+" : ""}${p}%`;
   for (const o of outcomes) {
     table.push([
       o.id,
       o.status === "failed" ? `failed: ${o.detail.slice(0, 60)}` : o.status,
       o.renditions ?? "",
       o.topKbps ?? "",
-      o.bdRate === undefined
-        ? ""
-        : o.bdRate === null
-          ? "n/a"
-          : `${o.bdRate > 0 ? "+" : ""}${o.bdRate}%`,
+      percent(o.bdRate),
+      percent(o.codecBdRate?.vp9),
+      percent(o.codecBdRate?.av1),
       o.seconds.toFixed(1),
     ]);
   }
