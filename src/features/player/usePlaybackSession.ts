@@ -46,7 +46,7 @@ const HINT_WEIGHT_SEC = 2;
 async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]> {
   if (!("mediaCapabilities" in navigator)) return [];
   const results: CapabilityResult[] = [];
-  for (const codec of ["av1", "h264"] as const) {
+  for (const codec of ["av1", "vp9", "h264"] as const) {
     const top = renditions.filter((r) => r.codec === codec).sort((a, b) => b.height - a.height)[0];
     if (!top) continue;
     const info = await navigator.mediaCapabilities.decodingInfo({
