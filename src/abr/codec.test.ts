@@ -110,4 +110,11 @@ describe("chooseCodec", () => {
     );
     expect(chooseCodec([...VP9, ...AV1], [cap("av1")]).codec).toBe("av1");
   });
+
+  it("takes a codec the viewer asked for, unless the title lacks it or it cannot play", () => {
+    expect(chooseCodec(all, smooth, "vp9")).toEqual({ codec: "vp9", reason: "VP9 asked for" });
+    expect(chooseCodec(all, [], "vp9").codec).toBe("vp9");
+    expect(chooseCodec([...H264, ...AV1], smooth, "vp9").codec).toBe("av1");
+    expect(chooseCodec(all, [cap("vp9", { supported: false })], "vp9").codec).toBe("h264");
+  });
 });

@@ -22,9 +22,14 @@ const BY_SUPPORT: readonly VideoCodec[] = ["h264", "vp9", "av1"];
 
 export const CODEC_NAMES: Record<VideoCodec, string> = { h264: "H.264", vp9: "VP9", av1: "AV1" };
 
+/**
+ * `asked`: a codec the viewer asked for (a link's `?codec=`), taken when the title has it and
+ * the decoder has not said it cannot play it; otherwise the choice above.
+ */
 export function chooseCodec(
   renditions: readonly Rendition[],
   capabilities: readonly CapabilityResult[],
+  asked: VideoCodec | null = null,
 ): CodecChoice {
   const ladders = new Map<VideoCodec, Rendition[]>();
   for (const codec of BY_PREFERENCE) {
@@ -35,6 +40,10 @@ export function chooseCodec(
   if (present.length === 0) return { codec: "h264", reason: "no renditions" };
   if (present.length === 1)
     return { codec: present[0]!, reason: `only ${CODEC_NAMES[present[0]!]} renditions` };
+  if (asked && ladders.has(asked)) {
+    const unsupported = capabilities.some((c) => c.codec === asked && !c.supported);
+    if (!unsupported) return { codec: asked, reason: `${CODEC_NAMES[asked]} asked for` };
+  }
 
   const refusals: string[] = [];
   const playable = present.filter((codec) => {

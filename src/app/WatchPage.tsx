@@ -2,13 +2,13 @@
  * `/watch/:id`: a catalog title in the player, started where the link says (`?t=`) or where the
  * viewer left it, its position saved to the viewing history as it plays, the next episode
  * offered at the end, Escape back to the title page, and the network lab one click away
- * (`?lab=1` opens it with the page). `?engine=hlsjs|shaka` picks the engine it starts in.
+ * (`?lab=1` opens it with the page). `?engine=hlsjs|shaka` picks the engine it starts in, `?codec=h264|vp9|av1` the codec (when the title has it).
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
-import { engineFrom, paths, startTimeFrom } from "../lib/routes.ts";
+import { codecFrom, engineFrom, paths, startTimeFrom } from "../lib/routes.ts";
 import { resumePositionSec, viewingHistory } from "../lib/viewing-history.ts";
 import type { Catalog } from "../schemas/catalog.ts";
 import { nextEpisode } from "./next-episode.ts";
@@ -93,6 +93,7 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
           startAtSec={startAtSec}
           onPosition={onPosition}
           engine={engineFrom(params)}
+          codec={codecFrom(params)}
         />
       </div>
       {showLab && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paths, startTimeFrom } from "./routes.ts";
+import { codecFrom, paths, startTimeFrom } from "./routes.ts";
 
 describe("routes", () => {
   it("builds deep links that survive odd ids and queries", () => {
@@ -17,5 +17,14 @@ describe("routes", () => {
     expect(startTimeFrom(new URLSearchParams("t=-3"))).toBeNull();
     expect(startTimeFrom(new URLSearchParams("t=1e9x"))).toBeNull();
     expect(startTimeFrom(new URLSearchParams(""))).toBeNull();
+  });
+});
+
+describe("codecFrom", () => {
+  it("reads one of our codecs from ?codec=, else null", () => {
+    expect(codecFrom(new URLSearchParams("codec=vp9"))).toBe("vp9");
+    expect(codecFrom(new URLSearchParams("codec=av1&t=3"))).toBe("av1");
+    expect(codecFrom(new URLSearchParams("codec=hevc"))).toBeNull();
+    expect(codecFrom(new URLSearchParams(""))).toBeNull();
   });
 });

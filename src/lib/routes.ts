@@ -2,6 +2,8 @@
  * Every page's address, in one place: the app shell routes on these patterns and the features
  * link with these builders, so a deep link and a click always agree.
  */
+import type { VideoCodec } from "../schemas/catalog.ts";
+
 export const ROUTES = {
   home: "/",
   title: "/title/:id",
@@ -32,6 +34,12 @@ export function startTimeFrom(search: URLSearchParams): number | null {
   const raw = search.get("t");
   if (raw === null || !/^\d+(\.\d+)?$/.test(raw)) return null;
   return Number(raw);
+}
+
+/** `codec` of a watch link (`?codec=h264|vp9|av1`), or null when absent or not one of ours. */
+export function codecFrom(search: URLSearchParams): VideoCodec | null {
+  const raw = search.get("codec");
+  return raw === "h264" || raw === "vp9" || raw === "av1" ? raw : null;
 }
 
 /** The playback engines a link may ask for with `?engine=`. */

@@ -5,6 +5,7 @@
  */
 import { useEffect, useId, useState } from "react";
 import { useStore } from "zustand";
+import type { VideoCodec } from "../../abr/types.ts";
 import { originUrl } from "../../lib/api.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { Controls } from "./controls/Controls.tsx";
@@ -23,11 +24,14 @@ export function Player({
   startAtSec,
   onPosition,
   engine: requestedEngine = null,
+  codec = null,
 }: {
   item: PlayItem;
   /** The engine the link asks for (`?engine=`); null: the item's usual one. The menu can
    * still change it. */
   engine?: EngineName | null;
+  /** The codec the link asks for (`?codec=`); null: the ABR controller's own choice. */
+  codec?: VideoCodec | null;
   /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
   next?: NextUp | null;
   /** Where to start (a resume point or a deep link's `?t=`): seeked to once the media loads. */
@@ -58,6 +62,7 @@ export function Player({
     capToPlayerSize,
     attempt,
     startAtSec,
+    codec,
   });
   const error = useStore(store, (s) => s.error);
   const stalled = useStore(store, (s) => s.status === "stalled");

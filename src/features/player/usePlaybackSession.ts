@@ -11,7 +11,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ORIGIN_ID } from "../../abr/appliances.ts";
 import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
-import type { CapabilityResult, Rendition } from "../../abr/types.ts";
+import type { CapabilityResult, Rendition, VideoCodec } from "../../abr/types.ts";
 import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
 import { parseSteeringAnswer, type SteeringAnswer } from "../../schemas/steering.ts";
 import type {
@@ -99,12 +99,14 @@ export interface SessionSettings {
   attempt: number;
   /** Where the first session of this stream starts (a link's ?t=, a resume point). */
   startAtSec?: number;
+  /** The codec a link asks for (?codec=); null: the controller chooses. Read at a session's start. */
+  codec?: VideoCodec | null;
 }
 
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
   item: PlayItem,
-  { engine, abr, capToPlayerSize, attempt, startAtSec }: SessionSettings,
+  { engine, abr, capToPlayerSize, attempt, startAtSec, codec = null }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
   // Where the next session starts: the page's start for a new stream; where the viewer was
@@ -116,6 +118,8 @@ export function usePlaybackSession(
   cap.current = capToPlayerSize;
   const firstStart = useRef(startAtSec);
   firstStart.current = startAtSec;
+  const askedCodec = useRef(codec);
+  askedCodec.current = codec;
   // What identifies the stream: a new item object for the same title or URL (a parent's
   // re-render) must not restart the session.
   const subject = item.kind === "title" ? item.title : item.url;
@@ -127,6 +131,7 @@ export function usePlaybackSession(
     let current: EngineAdapter | null = null;
     const now = () => performance.now();
     const controller = new AbrController(abrConfig({}), now);
+    controller.askForCodec(askedCodec.current);
     const memory = new EstimateMemory(browserStorage());
     const s = store.getState();
     s.begin(engine, abr, now());
