@@ -119,6 +119,10 @@ export function StatsOverlay({ store }: { store: SessionStore }) {
         </dd>
         <dt>dropped frames</dt>
         <dd>{qoe.droppedFrames}</dd>
+        <dt>codec</dt>
+        <dd data-testid="stats-codec">
+          {last ? `${last.inputs.codec}: ${last.inputs.codecReason}` : "—"}
+        </dd>
         <dt>last decision</dt>
         <dd data-testid="stats-reason">{last?.reason ?? "—"}</dd>
       </dl>
