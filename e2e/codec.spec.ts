@@ -43,3 +43,16 @@ for (const engine of ["hlsjs", "shaka"] as const) {
     expect(await framesDecoded(page)).toBeGreaterThan(24);
   });
 }
+
+test("without a codec in the link, the overlay says which codec plays and why", async ({
+  page,
+}) => {
+  await page.goto("/watch/e2e-clip");
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Stats" }).click();
+  // Chromium decodes all three smoothly at 360p, so the measured scores per bit decide.
+  const { codec } = await session(page);
+  expect(codec?.reason).toMatch(/^(H\.264|VP9|AV1) scores highest for the same bits \(/);
+  await expect(page.getByTestId("stats-codec")).toHaveText(`${codec?.codec}: ${codec?.reason}`);
+});
