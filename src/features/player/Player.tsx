@@ -12,6 +12,7 @@ import type { NextUp } from "./controls/types.ts";
 import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
 import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
+import { downloadSessionExport } from "./session-export.ts";
 import { useNetworkRecovery } from "./useNetworkRecovery.ts";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
 import { usePlayhead } from "./usePlayhead.ts";
@@ -52,7 +53,7 @@ export function Player({
   const [root, setRoot] = useState<HTMLDivElement | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const settingsId = useId();
-  const { store, adapter } = usePlaybackSession(video, item, {
+  const { store, adapter, exportSession } = usePlaybackSession(video, item, {
     engine,
     abr,
     capToPlayerSize,
@@ -100,7 +101,9 @@ export function Player({
           settings={{ panelId: settingsId, open: settingsOpen, setOpen: setSettingsOpen }}
           onViewerPause={(paused) => store.getState().setViewerPaused(paused)}
         />
-        {showStats && <StatsOverlay store={store} />}
+        {showStats && (
+          <StatsOverlay store={store} onExport={() => downloadSessionExport(exportSession())} />
+        )}
         {networkDown && (
           <NetworkDown
             className="player-error"

@@ -7,12 +7,13 @@
  * A fast start: the engine's code, the steering answer, the capabilities and the manifest are
  * all fetched at once, and the manifest only once (the engine is handed the text).
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ORIGIN_ID } from "../../abr/appliances.ts";
 import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition } from "../../abr/types.ts";
 import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
+import type { SessionExport } from "../../schemas/session-export.ts";
 import { parseSteeringAnswer, type SteeringAnswer } from "../../schemas/steering.ts";
 import type {
   AbrMode,
@@ -27,6 +28,7 @@ import { FreezeWatchdog, type RecoveryStep } from "./freeze-watchdog.ts";
 import { fetchManifest } from "./manifest-fetch.ts";
 import { watchVideo } from "./media-view.ts";
 import { hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
+import { buildSessionExport } from "./session-export.ts";
 import { createSessionStore, type SessionStore } from "./session-store.ts";
 
 /** How often the overlay's charts get a point. */
@@ -79,15 +81,19 @@ async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]
 export interface SessionProbe {
   store: SessionStore;
   controller: AbrController;
+  /** The session as evidence (`src/schemas/session-export.ts`). */
+  exportSession(): SessionExport;
 }
 
-function exposeSession(store: SessionStore, controller: AbrController): void {
-  (window as Window & { streamlab?: SessionProbe }).streamlab = { store, controller };
+function exposeSession(probe: SessionProbe): void {
+  (window as Window & { streamlab?: SessionProbe }).streamlab = probe;
 }
 
 export interface SessionHandle {
   store: SessionStore;
   adapter: EngineAdapter | null;
+  /** The session so far as evidence: decisions, segments, timeline, QoE, environment. */
+  exportSession(): SessionExport;
 }
 
 export interface SessionSettings {
@@ -110,6 +116,9 @@ export function usePlaybackSession(
   // Where the next session starts: the page's start for a new stream; where the viewer was
   // when a session is replaced (engine or ABR switch, retry) for the same one.
   const resume = useRef<{ subject: unknown; atSec: number } | null>(null);
+  const exporter = useRef<() => SessionExport>(() => {
+    throw new Error("no playback session yet");
+  });
   const [adapter, setAdapter] = useState<EngineAdapter | null>(null);
   // Read when a session starts; later changes go to the adapter (below), not a new session.
   const cap = useRef(capToPlayerSize);
@@ -131,7 +140,27 @@ export function usePlaybackSession(
     const s = store.getState();
     s.begin(engine, abr, now());
     s.setCapToPlayerSize(cap.current);
-    exposeSession(store, controller);
+    exporter.current = () =>
+      buildSessionExport(
+        store.getState(),
+        store.getState().qoeFigures(now()),
+        {
+          pageUrl: window.location.href,
+          userAgent: navigator.userAgent,
+          stream: {
+            titleId: typeof subject === "string" ? null : subject.id,
+            url: typeof subject === "string" ? subject : null,
+          },
+          engineVersion: current?.version() ?? null,
+          window: {
+            width: window.innerWidth,
+            height: window.innerHeight,
+            devicePixelRatio: window.devicePixelRatio,
+          },
+        },
+        new Date(),
+      );
+    exposeSession({ store, controller, exportSession: () => exporter.current() });
     const url = typeof subject === "string" ? subject : null;
     const title = typeof subject === "string" ? null : subject;
     const played: PlayItem = title ? { kind: "title", title } : urlItem(url ?? "");
@@ -276,8 +305,10 @@ export function usePlaybackSession(
             url !== null && stats.applianceId === null
               ? { ...stats, applianceId: hostOf(stats.url || url) }
               : stats,
+            now(),
           );
       },
+      requestFailed: (failure) => store.getState().requestFailed(failure, now()),
       renditions: (list) => store.getState().setRenditions(list),
       renditionPlaying: (id) => store.getState().renditionPlaying(id, now()),
       fatal: (message) => store.getState().fatal(message),
@@ -368,5 +399,6 @@ export function usePlaybackSession(
     adapter?.setCapToPlayerSize(capToPlayerSize);
   }, [adapter, capToPlayerSize, store]);
 
-  return { store, adapter };
+  const exportSession = useCallback(() => exporter.current(), []);
+  return { store, adapter, exportSession };
 }
