@@ -169,3 +169,42 @@ test("the stats overlay exports the session: JSON that parses against its schema
   });
   expect(SessionExport.safeParse(fromPage).success).toBe(true);
 });
+
+test("a link with settings reproduces them, and Copy link makes such a link", async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/watch/e2e-clip?engine=shaka&abr=engine&cap=0&profile=3g&t=20");
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(20);
+  await page.getByRole("button", { name: "Settings" }).click();
+  await expect(page.getByRole("combobox", { name: "Engine" })).toHaveValue("shaka");
+  await expect(page.getByRole("combobox", { name: "ABR" })).toHaveValue("engine");
+  await expect(page.getByRole("checkbox", { name: "Cap to player size" })).not.toBeChecked();
+  // This session alone is shaped with the profile, on every appliance.
+  const shapedSessions = async () => {
+    const state = (await (await page.request.get(`${ADMIN}admin/state`)).json()) as {
+      appliances: { shaping: { sessions: Record<string, string> } }[];
+    };
+    return state.appliances.map((a) => Object.values(a.shaping.sessions));
+  };
+  const sessions = await shapedSessions();
+  expect(sessions).toHaveLength(APPLIANCES.length);
+  for (const shaped of sessions) expect(shaped).toEqual([expect.stringMatching(/3g|3G/)]);
+
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await expect(page.getByText("Link copied")).toBeVisible();
+  const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(copied.pathname).toBe("/watch/e2e-clip");
+  expect(Object.fromEntries(copied.searchParams)).toMatchObject({
+    engine: "shaka",
+    abr: "engine",
+    cap: "0",
+    profile: "3g",
+  });
+  expect(Number(copied.searchParams.get("t"))).toBeGreaterThanOrEqual(20);
+
+  // Leaving the player undoes this session's shaping.
+  await page.getByRole("link", { name: /← e2e clip/ }).click();
+  await expect.poll(async () => (await shapedSessions()).flat()).toEqual([]);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paths, startTimeFrom } from "./routes.ts";
+import { paths, playerSettingsFrom, startTimeFrom, withPlayerSettings } from "./routes.ts";
 
 describe("routes", () => {
   it("builds deep links that survive odd ids and queries", () => {
@@ -17,5 +17,43 @@ describe("routes", () => {
     expect(startTimeFrom(new URLSearchParams("t=-3"))).toBeNull();
     expect(startTimeFrom(new URLSearchParams("t=1e9x"))).toBeNull();
     expect(startTimeFrom(new URLSearchParams(""))).toBeNull();
+  });
+});
+
+describe("player settings in a link", () => {
+  it("reads what a link sets and ignores what it cannot be", () => {
+    expect(
+      playerSettingsFrom(
+        new URLSearchParams("engine=shaka&abr=engine&cap=0&profile=hsdpa/bus_1&t=42"),
+      ),
+    ).toEqual({
+      engine: "shaka",
+      abr: "engine",
+      capToPlayerSize: false,
+      profile: "hsdpa/bus_1",
+      startAtSec: 42,
+    });
+    expect(
+      playerSettingsFrom(new URLSearchParams("engine=vlc&abr=mine&cap=yes&profile=../../etc&t=-1")),
+    ).toEqual({ engine: null, abr: null, capToPlayerSize: null, profile: null, startAtSec: null });
+  });
+
+  it("writes a setup back, keeping the page's own parameters, and reads it the same", () => {
+    const query = withPlayerSettings(new URLSearchParams("src=http://h/a.m3u8&lab=1"), {
+      engine: "hlsjs",
+      abr: "ours",
+      capToPlayerSize: true,
+      profile: "3g",
+      atSec: 61.7,
+    });
+    expect(query.get("src")).toBe("http://h/a.m3u8");
+    expect(query.get("lab")).toBe("1");
+    expect(playerSettingsFrom(query)).toEqual({
+      engine: "hlsjs",
+      abr: "ours",
+      capToPlayerSize: true,
+      profile: "3g",
+      startAtSec: 61,
+    });
   });
 });

@@ -12,7 +12,8 @@ import { ORIGIN_ID } from "../../abr/appliances.ts";
 import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition } from "../../abr/types.ts";
-import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
+import { createAdminClient } from "../../lib/admin-client.ts";
+import { ADMIN_URL, ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
 import type { SessionExport } from "../../schemas/session-export.ts";
 import { parseSteeringAnswer, type SteeringAnswer } from "../../schemas/steering.ts";
 import type {
@@ -29,6 +30,7 @@ import { fetchManifest } from "./manifest-fetch.ts";
 import { watchVideo } from "./media-view.ts";
 import { hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
 import { buildSessionExport } from "./session-export.ts";
+import { shapeSession } from "./session-shaping.ts";
 import { createSessionStore, type SessionStore } from "./session-store.ts";
 
 /** How often the overlay's charts get a point. */
@@ -105,12 +107,14 @@ export interface SessionSettings {
   attempt: number;
   /** Where the first session of this stream starts (a link's ?t=, a resume point). */
   startAtSec?: number;
+  /** A shaping profile for this session alone (a link's `?profile=`), on titles of ours. */
+  shapingProfile?: string | null;
 }
 
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
   item: PlayItem,
-  { engine, abr, capToPlayerSize, attempt, startAtSec }: SessionSettings,
+  { engine, abr, capToPlayerSize, attempt, startAtSec, shapingProfile = null }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
   // Where the next session starts: the page's start for a new stream; where the viewer was
@@ -169,6 +173,8 @@ export function usePlaybackSession(
     const pageStart = firstStart.current;
     const startAt = resumed ?? (pageStart !== undefined && pageStart > 0 ? pageStart : null);
     const aborter = new AbortController();
+    const sessionId = crypto.randomUUID();
+    let unshape: (() => void) | null = null;
     if (title) {
       s.setRenditions(title.renditions);
       controller.setRenditions(title.renditions);
@@ -319,9 +325,22 @@ export function usePlaybackSession(
       // Everything the start needs, at once: the engine's code was likely asked for already
       // (the route preloads it); the manifest is fetched once, here.
       const engineCode = preloadEngine(engine);
+      // Shaped before the first request goes out; a profile that cannot be had is said, and
+      // the session plays unshaped.
+      const shaped =
+        title && shapingProfile
+          ? shapeSession(createAdminClient(ADMIN_URL), shapingProfile, sessionId).then(
+              (undo) => {
+                if (cancelled) undo();
+                else unshape = undo;
+              },
+              (error: Error) => store.getState().warning(`Not shaped: ${error.message}.`),
+            )
+          : Promise.resolve();
       const manifest = fetchManifest(source.manifestUrl, engine, aborter.signal);
       const ready = title
         ? Promise.all([
+            shaped,
             steer(),
             capabilities(title.renditions)
               .catch(() => [])
@@ -342,6 +361,7 @@ export function usePlaybackSession(
         media: watched.view,
         capToPlayerSize: cap.current,
         viewerPaused: () => store.getState().viewerPaused,
+        sessionId,
         manifest: { text: fetched.text, url: fetched.url },
       };
       let created: EngineAdapter;
@@ -376,6 +396,7 @@ export function usePlaybackSession(
     return () => {
       cancelled = true;
       aborter.abort();
+      unshape?.();
       if (video.currentTime > 0 && !video.ended)
         resume.current = { subject, atSec: video.currentTime };
       clearInterval(steeringTimer);
@@ -391,7 +412,7 @@ export function usePlaybackSession(
       setAdapter(null);
       void current?.destroy();
     };
-  }, [video, subject, engine, abr, store, attempt]);
+  }, [video, subject, engine, abr, store, attempt, shapingProfile]);
 
   // The cap setting reaches the running session without restarting it.
   useEffect(() => {

@@ -112,6 +112,9 @@ export interface EngineAdapter {
 /** What every adapter factory takes. */
 export interface AdapterOptions {
   abr: AbrMode;
+  /** This playback session's id, sent with every request routed to an appliance (`?session=`):
+   * the network shapes and counts by it. */
+  sessionId: string;
   /** Our controller (used when `abr` is "ours"); shared across engines so one code path decides. */
   controller: AbrController;
   reporter: EngineReporter;

@@ -382,7 +382,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         source: playback,
         media,
         ours,
-        sessionId: crypto.randomUUID(),
+        sessionId: options.sessionId,
         capToPlayerSize,
         now,
       });

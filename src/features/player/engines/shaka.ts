@@ -419,7 +419,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
         source: src,
         media,
         ours,
-        sessionId: crypto.randomUUID(),
+        sessionId: options.sessionId,
         capToPlayerSize,
         now,
       });
