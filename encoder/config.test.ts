@@ -110,7 +110,10 @@ describe("encoder config", () => {
     ],
     [{ ladder: { maxRungs: 2.5 } }, "ladder.maxRungs must be a whole number from 2 to 12, got 2.5"],
     [{ ladder: { bottomKbps: 10 } }, "ladder.bottomKbps must be a whole number from 50 to 2000"],
-    [{ ladder: { maxKbps: "8M" } }, 'ladder.maxKbps must be a whole number from 300 to 50000, got "8M"'],
+    [
+      { ladder: { maxKbps: "8M" } },
+      'ladder.maxKbps must be a whole number from 300 to 50000, got "8M"',
+    ],
     [{ segmentSec: 0 }, "segmentSec must be a whole number from 1 to 10, got 0: raise it"],
     [{ codecs: { h264: { preset: "quick" } } }, 'codecs.h264.preset must be one of "ultrafast"'],
     [{ codecs: { av1: { preset: 14 } } }, "codecs.av1.preset must be a whole number from 0 to 13"],

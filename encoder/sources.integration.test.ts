@@ -32,7 +32,8 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }
 
-const ffmpeg = (args: string[]) => exec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args]);
+const ffmpeg = (args: string[]) =>
+  exec("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args]);
 
 async function probe(file: string, stream: string, entries: string): Promise<string[]> {
   const { stdout } = await exec("ffprobe", [
@@ -113,7 +114,15 @@ describe("awkward sources", () => {
         "-shortest",
         src("upright.mp4"),
       ]).then(() =>
-        ffmpeg(["-i", src("upright.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", src("phone.mp4")]),
+        ffmpeg([
+          "-i",
+          src("upright.mp4"),
+          "-c",
+          "copy",
+          "-metadata:s:v:0",
+          "rotate=90",
+          src("phone.mp4"),
+        ]),
       ),
       // PAL-ish 352x288 with 16:11 pixels: 16:9 on screen.
       ffmpeg([
@@ -201,17 +210,28 @@ describe("awkward sources", () => {
     for (const r of t.renditions) expect(r.height).toBeGreaterThan(r.width);
     const top = path.join(out, t.renditions.at(-1)!.playlist);
     // Upright, the white half is the top or the bottom; squashed unrotated, both halves are grey.
-    const diff = Math.abs((await meanLuma(top, "iw:ih/2:0:0")) - (await meanLuma(top, "iw:ih/2:0:ih/2")));
+    const diff = Math.abs(
+      (await meanLuma(top, "iw:ih/2:0:0")) - (await meanLuma(top, "iw:ih/2:0:ih/2")),
+    );
     expect(diff).toBeGreaterThan(100);
-    expect(await probe(path.join(out, t.artwork.poster), "v:0", "width,height")).toEqual(["480", "720"]);
+    expect(await probe(path.join(out, t.artwork.poster), "v:0", "width,height")).toEqual([
+      "480",
+      "720",
+    ]);
     expect(t.thumbnails.height).toBeGreaterThan(t.thumbnails.width);
-    expect(first.stdout).toContain("phone: video rotated 90 degrees for display: encoded upright at 180x320");
+    expect(first.stdout).toContain(
+      "phone: video rotated 90 degrees for display: encoded upright at 180x320",
+    );
   });
 
   it("encodes anamorphic pixels square at the display aspect ratio", async () => {
     const t = title("anamorphic");
     for (const r of t.renditions) expect(r.width / r.height).toBeCloseTo(16 / 9, 1);
-    const [w, h, sar] = await probe(path.join(out, t.renditions[0]!.playlist), "v:0", "width,height,sample_aspect_ratio");
+    const [w, h, sar] = await probe(
+      path.join(out, t.renditions[0]!.playlist),
+      "v:0",
+      "width,height,sample_aspect_ratio",
+    );
     expect(Number(w) / Number(h)).toBeCloseTo(16 / 9, 1);
     expect(sar).toBe("1:1");
   });
@@ -255,7 +275,9 @@ describe("awkward sources", () => {
     if (!/ zscale /.test(filters) || !/ tonemap /.test(filters)) return;
     const result = await run(["--config", config, "--out", out, "--tone-map", src("hdr.mp4")]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain("hdr: HDR (PQ (smpte2084) transfer, BT.2020 primaries): tone-mapped to SDR BT.709 (hable)");
+    expect(result.stdout).toContain(
+      "hdr: HDR (PQ (smpte2084) transfer, BT.2020 primaries): tone-mapped to SDR BT.709 (hable)",
+    );
     const after = parseCatalog(JSON.parse(await readFile(path.join(out, "catalog.json"), "utf8")));
     const t = after.titles.find((x) => x.id === "hdr")!;
     const [pixFmt] = await probe(path.join(out, t.renditions[0]!.playlist), "v:0", "pix_fmt");
@@ -266,7 +288,10 @@ describe("awkward sources", () => {
     const same = await run(["--config", config, "--out", out, src("sdr10.mp4")]);
     expect(same.stdout).toMatch(/0 encoded, 1 unchanged/);
     const changed = path.join(work, "changed.json");
-    await writeFile(changed, JSON.stringify({ ...FAST_CONFIG, codecs: { h264: { preset: "superfast" } } }));
+    await writeFile(
+      changed,
+      JSON.stringify({ ...FAST_CONFIG, codecs: { h264: { preset: "superfast" } } }),
+    );
     const again = await run(["--config", changed, "--out", out, src("sdr10.mp4")]);
     expect(again.stdout).toMatch(/1 encoded, 0 unchanged/);
   }, 60_000);
