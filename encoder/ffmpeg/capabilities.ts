@@ -15,6 +15,12 @@ export interface Capabilities {
   av1: boolean;
   drawtext: boolean;
   flite: boolean;
+  /**
+   * HDR to SDR tone-mapping: zscale (libzimg) linearises PQ and HLG and converts the primaries,
+   * tonemap compresses the range. The colorspace filter is no substitute: it knows neither the
+   * PQ nor the HLG transfer, so it cannot linearise what tonemap needs.
+   */
+  toneMap: boolean;
 }
 
 function names(listing: string, pattern: RegExp): Set<string> {
@@ -54,5 +60,6 @@ export async function detectCapabilities(): Promise<Capabilities> {
     av1: encoders.has("libsvtav1"),
     drawtext: filters.has("drawtext"),
     flite: filters.has("flite"),
+    toneMap: filters.has("zscale") && filters.has("tonemap"),
   };
 }
