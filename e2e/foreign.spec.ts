@@ -84,8 +84,8 @@ test("the app's stream field opens the player, and Back returns to the catalog",
 }) => {
   await page.goto("/");
   await expect(page.getByRole("link", { name: /e2e clip/i }).first()).toBeVisible();
-  await page.getByLabel("Play a stream URL").fill(HLS);
-  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByLabel("Stream URL").fill(HLS);
+  await page.getByRole("button", { name: "Open stream" }).click();
   await expect(page).toHaveURL(deepLink(HLS));
   await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(1);
   await page.goBack();
@@ -114,9 +114,11 @@ test("a document that is no manifest says so", async ({ page }) => {
 test("a non-http address in the field gets a message and changes nothing", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("link", { name: /e2e clip/i }).first()).toBeVisible();
-  const field = page.getByLabel("Play a stream URL");
+  const field = page.getByLabel("Stream URL");
+  // Nothing to open yet: the button is off (and is not a second "Play" beside a title's).
+  await expect(page.getByRole("button", { name: "Open stream" })).toBeDisabled();
   await field.fill("ftp://example.com/stream.m3u8");
-  await page.getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByRole("button", { name: "Open stream" }).click();
   await expect(page.getByRole("alert")).toContainText(
     "Only http:// and https:// streams can be played",
   );

@@ -1,4 +1,6 @@
-import { expect, type Page, test } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { type Download, expect, type Page, test } from "@playwright/test";
+import { SEGMENT_CSV_COLUMNS, SessionExport } from "../src/schemas/session-export.ts";
 import {
   ADMIN,
   APPLIANCES,
@@ -130,4 +132,79 @@ test("a link's start time is where the engine starts, and an engine switch keeps
   await page.getByRole("combobox", { name: "Engine" }).selectOption("shaka");
   await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(41);
   expect(await videoTime(page)).toBeLessThan(55);
+});
+
+test("the stats overlay exports the session: JSON that parses against its schema, segments as CSV", async ({
+  page,
+}) => {
+  await openPlayer(page, "hlsjs");
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(3);
+  const downloads: Download[] = [];
+  page.on("download", (download) => downloads.push(download));
+  await page.getByRole("button", { name: "Export session" }).click();
+  await expect.poll(() => downloads.length).toBe(2);
+  const file = async (suffix: string) => {
+    const download = downloads.find((d) => d.suggestedFilename().endsWith(suffix));
+    if (!download) throw new Error(`no download ending in ${suffix}`);
+    return readFile(await download.path(), "utf8");
+  };
+  const exported = SessionExport.parse(JSON.parse(await file(".json")));
+  expect(exported.environment.engine).toBe("hlsjs");
+  expect(exported.environment.engineVersion).toMatch(/^\d+\.\d+/);
+  expect(exported.environment.window).toMatchObject({ width: 1280, height: 720 });
+  expect(exported.decisions.length).toBeGreaterThan(0);
+  expect(exported.segments.length).toBeGreaterThan(1);
+  // Where each segment came from, and what the appliance's cache said.
+  expect(exported.segments.every((s) => s.applianceId !== null)).toBe(true);
+  expect(exported.segments.some((s) => s.cacheStatus === "HIT" || s.cacheStatus === "MISS")).toBe(
+    true,
+  );
+  const csv = (await file("-segments.csv")).trim().split("\r\n");
+  expect(csv[0]).toBe(SEGMENT_CSV_COLUMNS.join(","));
+  expect(csv.length).toBe(exported.segments.length + 1);
+  // The page hands out the same evidence.
+  const fromPage = await page.evaluate(() => {
+    type Probe = { exportSession(): unknown };
+    return (window as Window & { streamlab?: Probe }).streamlab?.exportSession();
+  });
+  expect(SessionExport.safeParse(fromPage).success).toBe(true);
+});
+
+test("a link with settings reproduces them, and Copy link makes such a link", async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/watch/e2e-clip?engine=shaka&abr=engine&cap=0&profile=3g&t=20");
+  await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(20);
+  await page.getByRole("button", { name: "Settings" }).click();
+  await expect(page.getByRole("combobox", { name: "Engine" })).toHaveValue("shaka");
+  await expect(page.getByRole("combobox", { name: "ABR" })).toHaveValue("engine");
+  await expect(page.getByRole("checkbox", { name: "Cap to player size" })).not.toBeChecked();
+  // This session alone is shaped with the profile, on every appliance.
+  const shapedSessions = async () => {
+    const state = (await (await page.request.get(`${ADMIN}admin/state`)).json()) as {
+      appliances: { shaping: { sessions: Record<string, string> } }[];
+    };
+    return state.appliances.map((a) => Object.values(a.shaping.sessions));
+  };
+  const sessions = await shapedSessions();
+  expect(sessions).toHaveLength(APPLIANCES.length);
+  for (const shaped of sessions) expect(shaped).toEqual([expect.stringMatching(/3g|3G/)]);
+
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await expect(page.getByText("Link copied")).toBeVisible();
+  const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(copied.pathname).toBe("/watch/e2e-clip");
+  expect(Object.fromEntries(copied.searchParams)).toMatchObject({
+    engine: "shaka",
+    abr: "engine",
+    cap: "0",
+    profile: "3g",
+  });
+  expect(Number(copied.searchParams.get("t"))).toBeGreaterThanOrEqual(20);
+
+  // Leaving the player undoes this session's shaping.
+  await page.getByRole("link", { name: /← e2e clip/ }).click();
+  await expect.poll(async () => (await shapedSessions()).flat()).toEqual([]);
 });

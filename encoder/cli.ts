@@ -8,14 +8,19 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import type { CodecBdRates } from "../src/schemas/catalog.ts";
-import { DEFAULT_TRIAL_OPTIONS } from "./analysis/trials.ts";
 import { CatalogStore } from "./catalog/store.ts";
+import {
+  type EncoderConfig,
+  type EncoderSettings,
+  outputSettings,
+  parseConfig,
+  readConfigFile,
+  resolveSettings,
+} from "./config.ts";
 import { generateDemoSources } from "./demo/generate.ts";
 import { CancelledError, EncoderError, InputError } from "./errors.ts";
 import { type Capabilities, detectCapabilities } from "./ffmpeg/capabilities.ts";
 import { probeSource } from "./ffmpeg/probe.ts";
-import { DEFAULT_LADDER_OPTIONS } from "./ladder/select.ts";
-import { SEGMENT_SEC } from "./package/codecs.ts";
 import { buildTitle, STEPS, type Step } from "./pipeline.ts";
 import { createProgress } from "./progress.ts";
 import { readMetadata } from "./sources/metadata.ts";
@@ -30,9 +35,14 @@ builds the demo catalog from sources ffmpeg generates. Unchanged sources are ski
 A FILE may have a sidecar FILE-without-extension.title.json with its name, synopsis, etc.
 
 Options:
-  --out DIR     catalog folder (default: $CATALOG_DIR or ./catalog)
-  --force       encode again even when nothing changed
-  -h, --help    show this help`;
+  --config FILE  encoder settings as JSON: ladder bounds, segment length, codecs and their
+                 presets, trials, metric, jobs, tone-mapping (README, "Encoder config");
+                 a bad file is refused before anything is encoded
+  --tone-map     tone-map HDR sources to SDR (hable) instead of refusing them, when the
+                 config does not choose a curve itself
+  --out DIR      catalog folder (default: $CATALOG_DIR or ./catalog)
+  --force        encode again even when nothing changed
+  -h, --help     show this help`;
 
 interface Outcome {
   id: string;
@@ -52,17 +62,21 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-function settingsHash(caps: Capabilities): string {
-  const settings = {
-    ENCODER_VERSION,
-    metric: caps.metric,
-    av1: caps.av1,
-    vp9: caps.vp9,
-    SEGMENT_SEC,
-    DEFAULT_TRIAL_OPTIONS,
-    DEFAULT_LADDER_OPTIONS,
-  };
-  return createHash("sha256").update(JSON.stringify(settings)).digest("hex");
+/** Everything that decides the output: change any of it and every title encodes again. */
+function settingsHash(settings: EncoderSettings): string {
+  const decisive = { ENCODER_VERSION, ...outputSettings(settings) };
+  return createHash("sha256").update(JSON.stringify(decisive)).digest("hex");
+}
+
+function describeCodecs(settings: EncoderSettings, caps: Capabilities): string {
+  const names = { h264: "H.264", av1: "AV1", vp9: "VP9" } as const;
+  const chosen = (Object.keys(names) as (keyof typeof names)[]).filter((c) => settings.codecs[c]);
+  const list = `codecs ${chosen.map((c) => names[c]).join(" + ")}`;
+  const missing = [
+    ...(!settings.codecs.vp9 && !caps.vp9 ? ["libvpx-vp9: no VP9"] : []),
+    ...(!settings.codecs.av1 && !caps.av1 ? ["libsvtav1: no AV1"] : []),
+  ];
+  return missing.length > 0 ? `${list} (no ${missing.join("; no ")})` : list;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -73,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: "string" },
+        config: { type: "string" },
+        "tone-map": { type: "boolean" },
         force: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -95,6 +111,16 @@ async function main(argv: string[]): Promise<number> {
 
   const started = Date.now();
   const caps = await detectCapabilities();
+  // The config is read and checked against this ffmpeg before the catalog is touched.
+  let config: EncoderConfig = args.values.config
+    ? await readConfigFile(path.resolve(args.values.config))
+    : parseConfig({}, "defaults");
+  if (args.values["tone-map"] && config.toneMap === "off") config = { ...config, toneMap: "hable" };
+  const settings = resolveSettings(
+    config,
+    caps,
+    args.values.config ? path.basename(args.values.config) : "--tone-map",
+  );
   const store = new CatalogStore(root);
   const unlock = await store.lock();
   const progress = createProgress();
@@ -102,8 +128,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     await store.sweep();
     console.log(
-      `ffmpeg ${caps.version}: quality by ${caps.metric.toUpperCase()}${caps.metric !== "vmaf" ? " (no libvmaf in this build)" : ""}, ` +
-        `codecs ${codecLine(caps)}`,
+      `ffmpeg ${caps.version}: quality by ${settings.metric.toUpperCase()}${settings.metric !== "vmaf" && !caps.filters.has("libvmaf") ? " (no libvmaf in this build)" : ""}, ` +
+        describeCodecs(settings, caps),
     );
     let files = args.positionals.map((f) => path.resolve(f));
     if (files.length === 0) {
@@ -112,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
         onProgress: (done, total, id) => progress.line(`demo source ${done}/${total} ready: ${id}`),
       });
     }
-    const settings = settingsHash(caps);
+    const hashOfSettings = settingsHash(settings);
     const seen = new Map<string, string>();
     for (const [n, file] of files.entries()) {
       const titleStart = Date.now();
@@ -127,10 +153,13 @@ async function main(argv: string[]): Promise<number> {
             `title id "${id}" is already taken by ${other}; rename one or give an "id" in its sidecar`,
           );
         seen.set(id, file);
-        const source = await probeSource(file, controller.signal);
+        const source = await probeSource(file, controller.signal, {
+          toneMap: settings.toneMap,
+          canToneMap: caps.toneMap,
+        });
         const inputHash = createHash("sha256")
           .update(await sha256File(file))
-          .update(settings)
+          .update(hashOfSettings)
           .digest("hex")
           .slice(0, 32);
         const catalog = await store.read();
@@ -151,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
           progress.line(`${id}: unchanged`);
           continue;
         }
+        for (const note of source.notes) progress.line(`${id}: ${note}`);
         const stagingDir = store.stagingDir(id, inputHash);
         const built = await buildTitle(
           {
@@ -163,6 +193,7 @@ async function main(argv: string[]): Promise<number> {
           },
           {
             caps,
+            settings,
             signal: controller.signal,
             onStep: (step: Step, fraction: number) =>
               progress.update(
@@ -214,13 +245,6 @@ async function main(argv: string[]): Promise<number> {
   }
   printSummary(outcomes, root, (Date.now() - started) / 1000);
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
-}
-
-/** "H.264 + VP9 + AV1", naming what is missing from this ffmpeg. */
-function codecLine(caps: Capabilities): string {
-  const missing = [...(caps.vp9 ? [] : ["libvpx-vp9"]), ...(caps.av1 ? [] : ["libsvtav1"])];
-  const names = ["H.264", ...(caps.vp9 ? ["VP9"] : []), ...(caps.av1 ? ["AV1"] : [])];
-  return `${names.join(" + ")}${missing.length > 0 ? ` (no ${missing.join(", ")} in this build)` : ""}`;
 }
 
 function printSummary(outcomes: Outcome[], root: string, seconds: number): void {

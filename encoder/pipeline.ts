@@ -11,10 +11,11 @@ import { qualityOf, toScoreUnclamped } from "./analysis/quality.ts";
 import { scoreAgainstReference } from "./analysis/score.ts";
 import { runTrials } from "./analysis/trials.ts";
 import { makeArtwork, makeThumbnails } from "./artwork/artwork.ts";
+import { defaultSettings, type EncoderSettings } from "./config.ts";
 import type { Capabilities } from "./ffmpeg/capabilities.ts";
 import type { SourceInfo } from "./ffmpeg/probe.ts";
 import { convexHull } from "./ladder/hull.ts";
-import { DEFAULT_LADDER_OPTIONS, type LadderRung, selectLadder } from "./ladder/select.ts";
+import { type LadderRung, selectLadder } from "./ladder/select.ts";
 import { mpd } from "./package/dash.ts";
 import { encodeAndSegment, type RenditionPlan } from "./package/encode.ts";
 import {
@@ -122,6 +123,8 @@ export interface TitleJob {
 
 export interface PipelineContext {
   caps: Capabilities;
+  /** The run's settings (`config.ts`); the defaults for this ffmpeg when absent. */
+  settings?: EncoderSettings;
   signal?: AbortSignal;
   onStep?: (step: Step, fraction: number) => void;
   now?: () => Date;
@@ -134,8 +137,9 @@ export interface BuiltTitle {
 
 export async function buildTitle(job: TitleJob, context: PipelineContext): Promise<BuiltTitle> {
   const { caps, signal } = context;
+  const settings = context.settings ?? defaultSettings(caps);
   const { source, stagingDir } = job;
-  const metric = caps.metric;
+  const metric = settings.metric;
   const timings: Record<string, number> = {};
   const scratch = await mkdtemp(path.join(os.tmpdir(), `streamlab-${job.id}-`));
   let clock = Date.now();
@@ -145,26 +149,36 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
   };
   try {
     context.onStep?.("analyse", 0);
-    const trials = await runTrials({
-      source,
-      metric,
-      workDir: scratch,
-      signal,
-      onStep: (done, total) => context.onStep?.("analyse", done / total),
-    });
-    const ladder = selectLadder(
-      trials.points,
-      (q) => toScoreUnclamped(metric, q),
-      DEFAULT_LADDER_OPTIONS,
+    const trials = await runTrials(
+      {
+        source,
+        metric,
+        workDir: scratch,
+        segmentSec: settings.segmentSec,
+        preset: settings.codecs.h264.preset,
+        signal,
+        onStep: (done, total) => context.onStep?.("analyse", done / total),
+      },
+      settings.trials,
     );
+    const ladder = selectLadder(trials.points, (q) => toScoreUnclamped(metric, q), settings.ladder);
     lap("analyse");
 
     context.onStep?.("encode", 0);
-    const plans = planRenditions(ladder, caps);
+    // Only codecs the config kept (and the ffmpeg at hand has) are planned.
+    const plans = planRenditions(ladder, {
+      av1: settings.codecs.av1 !== undefined,
+      vp9: settings.codecs.vp9 !== undefined,
+    });
     const encoded = await encodeAndSegment({
       source,
       renditions: plans,
       titleDir: stagingDir,
+      segmentSec: settings.segmentSec,
+      presets: {
+        h264: settings.codecs.h264.preset,
+        ...(settings.codecs.av1 ? { av1: settings.codecs.av1.preset } : {}),
+      },
       signal,
       onProgress: (f) => context.onStep?.("encode", f),
     });
@@ -245,6 +259,7 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
         predictedQuality: v.codec === "h264" ? (ladder[i]?.expectedQuality ?? null) : null,
         measuredQuality: measured[i]!,
       })),
+      notes: source.notes,
       timings,
     };
     await writeFile(path.join(stagingDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);

@@ -36,6 +36,8 @@ export interface TitleReport {
   /** Each other codec's final renditions against H.264's, measured; negative = fewer bits. */
   codecBdRatePercent: CodecBdRates;
   renditions: RenditionOutcome[];
+  /** What was done differently for this source (rotation, downmix, tone-mapping...), one line each. */
+  notes: string[];
   timings: Record<string, number>;
 }
 
@@ -98,6 +100,7 @@ export function reportMarkdown(report: TitleReport): string {
     "",
     `Source ${report.source.width}x${report.source.height} at ${report.source.frameRate.toFixed(3)} fps, ${report.source.durationSec.toFixed(1)} s. Quality metric: ${unit} (score 0-100 in brackets).`,
     "",
+    ...(report.notes.length > 0 ? [...report.notes.map((n) => `- ${n}`), ""] : []),
     `**BD-rate against the fixed reference ladder: ${report.bdRatePercent === null ? "n/a (no common quality range)" : `${report.bdRatePercent > 0 ? "+" : ""}${report.bdRatePercent}%`}** (negative: the per-title ladder needs that many fewer bits for the same quality).`,
     "",
     ...(Object.keys(report.codecBdRatePercent).length > 0

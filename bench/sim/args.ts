@@ -2,13 +2,16 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-export const USAGE = `npm run bench:abr -- --traces DIR [options]
+export const USAGE = `npm run bench:abr -- (--traces DIR | --session FILE) [options]
 
 Trace-driven ABR simulator: our controller, BBA, BOLA, RobustMPC and an hls.js-style
 throughput rule on every trace of DIR, against the offline optimum. See bench/README.md.
 
   --traces DIR       folder of traces (Pensieve "<seconds> <Mbit/s>" or mahimahi "<ms>"),
                      or a folder of such folders (one trace set each), e.g. ../shared/traces
+  --session FILE     a session exported from the player (stats overlay, "Export session"):
+                     its measured throughput replayed as the link, on its title's ladder
+                     when the catalog has it
   --catalog DIR      read the ladder of a catalog title (default ./catalog or $CATALOG_DIR
                      when --title is given)
   --title ID         the catalog title (default: the catalog's first title)
@@ -24,7 +27,9 @@ throughput rule on every trace of DIR, against the offline optimum. See bench/RE
 export class ArgError extends Error {}
 
 export interface SimArgs {
-  traces: string;
+  /** A folder of traces, or (exactly one of the two) a session export to replay. */
+  traces: string | null;
+  session: string | null;
   ladder:
     | { kind: "default" }
     | { kind: "file"; file: string }
@@ -61,7 +66,8 @@ export function parseSimArgs(
   const help = values.help === true;
   if (help) {
     return {
-      traces: "",
+      traces: null,
+      session: null,
       ladder: { kind: "default" },
       out: "",
       bufferCapSec: 30,
@@ -70,8 +76,10 @@ export function parseSimArgs(
       help,
     };
   }
-  if (!values.traces) {
-    throw new ArgError("--traces DIR is required: e.g. --traces ../shared/traces/fcc");
+  if (!values.traces === !values.session) {
+    throw new ArgError(
+      "give --traces DIR (e.g. --traces ../shared/traces/fcc) or --session FILE (a player's export), one of them",
+    );
   }
   if (values.ladder && (values.catalog || values.title)) {
     throw new ArgError(
@@ -89,7 +97,8 @@ export function parseSimArgs(
       : { kind: "default" };
   const bufferCapSec = positive("--buffer-cap", values["buffer-cap"], 30);
   return {
-    traces: path.resolve(cwd, values.traces),
+    traces: values.traces ? path.resolve(cwd, values.traces) : null,
+    session: values.session ? path.resolve(cwd, values.session) : null,
     ladder,
     out: path.resolve(cwd, values.out ?? ".cache/bench/abr"),
     bufferCapSec,
@@ -104,6 +113,7 @@ function parse(argv: string[]) {
     args: argv,
     options: {
       traces: { type: "string" },
+      session: { type: "string" },
       catalog: { type: "string" },
       title: { type: "string" },
       ladder: { type: "string" },

@@ -24,6 +24,7 @@ import {
   simulateSet,
   type TraceResult,
 } from "./run.ts";
+import { loadSessionReplay } from "./session-trace.ts";
 import { loadTraceSets, TraceError, type TraceSet } from "./traces.ts";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -37,6 +38,24 @@ function loadLadder(spec: ReturnType<typeof parseSimArgs>["ladder"]): SimLadder 
   if (spec.kind === "file") return ladderFromFile(spec.file);
   if (spec.kind === "catalog") return ladderFromCatalog(spec.dir, spec.title);
   return defaultLadder();
+}
+
+/**
+ * A replayed session plays its own title's ladder when the catalog (--catalog, else ./catalog
+ * or $CATALOG_DIR) has it and no other ladder or title was asked for; else the built-in one.
+ */
+function sessionLadder(spec: ReturnType<typeof parseSimArgs>["ladder"], titleId: string | null) {
+  if (titleId === null || spec.kind === "file") return loadLadder(spec);
+  if (spec.kind === "catalog" && spec.title !== null) return loadLadder(spec);
+  const dir =
+    spec.kind === "catalog" ? spec.dir : path.resolve(process.env.CATALOG_DIR ?? "catalog");
+  try {
+    return ladderFromCatalog(dir, titleId);
+  } catch (error) {
+    if (!(error instanceof LadderError)) throw error;
+    log(`bench:abr: ${error.message}; replaying on the built-in ladder instead`);
+    return defaultLadder();
+  }
 }
 
 /** The session whose QoE_lin for our controller is the set's median: the one worth looking at. */
@@ -59,8 +78,14 @@ async function main(): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    ladder = loadLadder(args.ladder);
-    sets = loadTraceSets(args.traces);
+    if (args.session) {
+      const replay = loadSessionReplay(args.session);
+      sets = [replay.set];
+      ladder = sessionLadder(args.ladder, replay.titleId);
+    } else {
+      ladder = loadLadder(args.ladder);
+      sets = loadTraceSets(args.traces ?? "");
+    }
   } catch (error) {
     if (error instanceof ArgError || error instanceof LadderError || error instanceof TraceError) {
       fail(error.message);
@@ -159,14 +184,14 @@ async function main(): Promise<void> {
   writeFileSync(path.join(args.out, "report.md"), `${markdown}\n`);
   writeFileSync(
     path.join(args.out, "report.html"),
-    htmlReport(`ABR simulator: ${args.traces}`, [
+    htmlReport(`ABR simulator: ${args.traces ?? args.session}`, [
       { heading: "Setup", html: `<p>${header[0]}</p>` },
       ...sections,
     ]),
   );
   writeFileSync(
     path.join(args.out, "results.json"),
-    `${JSON.stringify(resultsJson({ traces: args.traces, ladder, config, seconds }, done), null, 1)}\n`,
+    `${JSON.stringify(resultsJson({ traces: args.traces ?? args.session ?? "", ladder, config, seconds }, done), null, 1)}\n`,
   );
   log(`bench:abr: wrote ${path.join(args.out, "report.html")}, report.md, results.json and SVGs`);
 }

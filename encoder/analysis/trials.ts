@@ -12,7 +12,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import pLimit from "p-limit";
 import type { QualityMetric } from "../../src/schemas/catalog.ts";
-import type { SourceInfo } from "../ffmpeg/probe.ts";
+import { displayFilters, type SourceInfo } from "../ffmpeg/probe.ts";
 import { ffmpeg } from "../ffmpeg/run.ts";
 import type { RatePoint } from "../ladder/hull.ts";
 import { frameSizeFor, TRIAL_HEIGHTS } from "../ladder/reference.ts";
@@ -73,6 +73,9 @@ export interface TrialContext {
   source: SourceInfo;
   metric: QualityMetric;
   workDir: string;
+  /** Keyframe spacing and x264 preset of the final encodes, which the trials must predict. */
+  segmentSec?: number;
+  preset?: string;
   signal?: AbortSignal;
   onStep?: (done: number, total: number) => void;
 }
@@ -97,6 +100,7 @@ export async function runTrials(
   const excerpts = chooseExcerpts(source.durationSec, options.excerptCount, options.excerptSec);
   const heights = trialHeights(source.height, options.heights);
   const limit = pLimit(options.concurrency);
+  const display = displayFilters(source);
   const total = excerpts.length + excerpts.length * heights.length;
   let done = 0;
   const tick = () => context.onStep?.(++done, total);
@@ -116,6 +120,8 @@ export async function runTrials(
             source.file,
             "-map",
             "0:v:0",
+            // Rotation is applied by ffmpeg itself; non-square pixels and HDR need filters.
+            ...(display.length > 0 ? ["-vf", display.join(",")] : []),
             "-an",
             "-sn",
             "-c:v",
@@ -155,7 +161,12 @@ export async function runTrials(
           encodeArgs.push(
             "-map",
             `[s${i}]`,
-            ...h264Args({ crf: o.crf, frameRate: source.frameRate }),
+            ...h264Args({
+              crf: o.crf,
+              frameRate: source.frameRate,
+              ...(context.segmentSec !== undefined ? { segmentSec: context.segmentSec } : {}),
+              ...(context.preset !== undefined ? { preset: context.preset } : {}),
+            }),
             "-an",
             o.file,
           );

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { SourceInfo } from "../ffmpeg/probe.ts";
+import { displayFilters, type SourceInfo } from "../ffmpeg/probe.ts";
 import { ffmpeg } from "../ffmpeg/run.ts";
 import type { ThumbnailFiles } from "../package/tracks.ts";
 
@@ -64,7 +64,9 @@ export async function makeThumbnails(
       "-map",
       "0:v:0",
       "-vf",
-      `fps=1/${intervalSec}:start_time=${intervalSec / 2},scale=${width}:${height}:flags=lanczos,tile=${columns}x${rows}`,
+      `fps=1/${intervalSec}:start_time=${intervalSec / 2},${displayFilters(source)
+        .map((f) => `${f},`)
+        .join("")}scale=${width}:${height}:flags=lanczos,tile=${columns}x${rows}`,
       "-q:v",
       "4",
       "-start_number",
@@ -108,7 +110,10 @@ export async function makeArtwork(
       "-frames:v",
       "1",
       "-filter_complex",
-      "[0:v:0]split=2[a][b];[a]crop=min(iw\\,ih*2/3):ih,scale=480:720:flags=lanczos[poster];" +
+      `[0:v:0]${displayFilters(source)
+        .map((f) => `${f},`)
+        .join("")}split=2[a][b];` +
+        "[a]crop=min(iw\\,ih*2/3):ih,scale=480:720:flags=lanczos[poster];" +
         "[b]scale=1280:720:force_original_aspect_ratio=increase:flags=lanczos,crop=1280:720[backdrop]",
       "-map",
       "[poster]",

@@ -17,6 +17,12 @@ export interface Capabilities {
   vp9: boolean;
   drawtext: boolean;
   flite: boolean;
+  /**
+   * HDR to SDR tone-mapping: zscale (libzimg) linearises PQ and HLG and converts the primaries,
+   * tonemap compresses the range. The colorspace filter is no substitute: it knows neither the
+   * PQ nor the HLG transfer, so it cannot linearise what tonemap needs.
+   */
+  toneMap: boolean;
 }
 
 function names(listing: string, pattern: RegExp): Set<string> {
@@ -57,5 +63,6 @@ export async function detectCapabilities(): Promise<Capabilities> {
     vp9: encoders.has("libvpx-vp9"),
     drawtext: filters.has("drawtext"),
     flite: filters.has("flite"),
+    toneMap: filters.has("zscale") && filters.has("tonemap"),
   };
 }

@@ -23,12 +23,39 @@ export interface SourceInfo {
   file: string;
   sizeBytes: number;
   durationSec: number;
+  /** The displayed picture: after rotation metadata and non-square pixels are applied. */
   width: number;
   height: number;
+  /** What must happen to the decoded frames to give that picture (see `displayFilters`). */
+  picture: PictureFix;
+  /** What the encoder does differently for this source, one line each, for the log and the report. */
+  notes: string[];
   frameRate: number;
   videoCodec: string;
   audio: AudioStream[];
   subtitles: SourceStream[];
+}
+
+/**
+ * How the decoded frames differ from the displayed picture. ffmpeg turns rotated frames upright
+ * by itself (`-autorotate`, on by default), so only the rest needs filters.
+ */
+export interface PictureFix {
+  /** Degrees the display matrix turns the stored frames (a quarter turn swaps width and height). */
+  rotation: 0 | 90 | 180 | 270;
+  /** Sample (pixel) aspect ratio of the stored frames, width over height; 1 for square. */
+  sampleAspect: number;
+  /** Curve to tone-map an HDR source to SDR with, or null for an SDR source. */
+  toneMap: ToneMapCurve | null;
+}
+
+export type ToneMapCurve = "hable" | "mobius" | "reinhard";
+
+export interface ProbeOptions {
+  /** What to do with an HDR source: refuse it ("off"), or tone-map it with that curve. */
+  toneMap?: "off" | ToneMapCurve;
+  /** Whether this ffmpeg has the filters to tone-map (`Capabilities.toneMap`). */
+  canToneMap?: boolean;
 }
 
 const ProbeStream = z.object({
@@ -40,6 +67,12 @@ const ProbeStream = z.object({
   avg_frame_rate: z.string().optional(),
   r_frame_rate: z.string().optional(),
   channels: z.number().optional(),
+  channel_layout: z.string().optional(),
+  pix_fmt: z.string().optional(),
+  sample_aspect_ratio: z.string().optional(),
+  color_transfer: z.string().optional(),
+  color_primaries: z.string().optional(),
+  side_data_list: z.array(z.object({ rotation: z.number().optional() }).loose()).optional(),
   duration: z.string().optional(),
   disposition: z.object({ attached_pic: z.number().optional() }).partial().optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -96,7 +129,76 @@ export function languageTag(raw: string | undefined): string {
   return "und";
 }
 
-export async function probeSource(file: string, signal?: AbortSignal): Promise<SourceInfo> {
+/** Stored dimensions to displayed ones: non-square pixels stretch the width, then rotation. */
+export function displaySize(
+  width: number,
+  height: number,
+  fix: Pick<PictureFix, "rotation" | "sampleAspect">,
+): { width: number; height: number } {
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  const w = even(width * fix.sampleAspect);
+  const h = even(height);
+  return fix.rotation % 180 === 90 ? { width: h, height: w } : { width: w, height: h };
+}
+
+/**
+ * Filters that turn the decoded frames into the displayed SDR picture at `source.width` x
+ * `source.height` with square pixels, for every ffmpeg run that reads the source's video.
+ * Empty for an upright, square-pixel SDR source, so such sources encode exactly as before.
+ */
+export function displayFilters(source: Pick<SourceInfo, "picture" | "width" | "height">): string[] {
+  const filters: string[] = [];
+  if (source.picture.toneMap) {
+    // Linear light in float, BT.709 primaries, then the curve, then BT.709 transfer and 8 bits:
+    // the order zscale's and tonemap's documentation give; npl=100 nits is SDR's reference white.
+    filters.push(
+      "zscale=t=linear:npl=100",
+      "format=gbrpf32le",
+      "zscale=p=bt709",
+      `tonemap=tonemap=${source.picture.toneMap}:desat=0`,
+      "zscale=t=bt709:m=bt709:r=tv",
+      "format=yuv420p",
+    );
+  }
+  if (source.picture.sampleAspect !== 1) {
+    filters.push(`scale=${source.width}:${source.height}:flags=lanczos`, "setsar=1");
+  }
+  return filters;
+}
+
+function parseRatio(ratio: string | undefined): number {
+  const [num, den] = (ratio ?? "").split(":").map(Number);
+  // "0:1" and "N/A" mean unknown, which players show as square.
+  if (!num || !den) return 1;
+  return num / den;
+}
+
+/** Clockwise quarter turns from the display matrix (ffprobe's `rotation`) or a legacy `rotate` tag. */
+function rotationOf(stream: z.infer<typeof ProbeStream>): number {
+  const fromMatrix = stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation;
+  const raw = fromMatrix ?? Number(stream.tags?.rotate ?? 0);
+  return (((Math.round(raw) % 360) + 360) % 360) as number;
+}
+
+const HDR_TRANSFERS: Record<string, string> = {
+  smpte2084: "PQ (smpte2084) transfer",
+  "arib-std-b67": "HLG (arib-std-b67) transfer",
+};
+
+/** Why a stream is HDR or wide-gamut, or null when it is plain BT.709-like SDR. */
+function hdrCause(stream: z.infer<typeof ProbeStream>): string | null {
+  const causes: string[] = [];
+  const transfer = HDR_TRANSFERS[stream.color_transfer ?? ""];
+  if (transfer) causes.push(transfer);
+  if (stream.color_primaries === "bt2020") causes.push("BT.2020 primaries");
+  return causes.length > 0 ? causes.join(", ") : null;
+}
+
+export async function probeSource(
+  file: string,
+  signal?: AbortSignal,
+  options: ProbeOptions = {},
+): Promise<SourceInfo> {
   let sizeBytes: number;
   try {
     const info = await stat(file);
@@ -153,22 +255,66 @@ export async function probeSource(file: string, signal?: AbortSignal): Promise<S
     throw error;
   }
 
+  const rotation = rotationOf(video);
+  if (rotation % 90 !== 0) {
+    throw new InputError(
+      file,
+      `is rotated by ${rotation} degrees, which only quarter turns can honour: rotate it upright first`,
+    );
+  }
+  const sampleAspect = parseRatio(video.sample_aspect_ratio);
+  const hdr = hdrCause(video);
+  const toneMap = options.toneMap ?? "off";
+  if (hdr && toneMap === "off") {
+    throw new InputError(
+      file,
+      options.canToneMap
+        ? `is HDR (${hdr}) and would look washed out as SDR: tone-map it with --tone-map or "toneMap": "hable" in the config`
+        : `is HDR (${hdr}) and this ffmpeg has no tone-mapping filters (zscale + tonemap): convert it to SDR first, or use an ffmpeg built with libzimg`,
+    );
+  }
+  const picture: PictureFix = {
+    rotation: rotation as PictureFix["rotation"],
+    sampleAspect,
+    toneMap: hdr && toneMap !== "off" ? toneMap : null,
+  };
+  const shown = displaySize(video.width, video.height, picture);
+  const notes: string[] = [];
+  if (rotation !== 0)
+    notes.push(
+      `video rotated ${rotation} degrees for display: encoded upright at ${shown.width}x${shown.height}`,
+    );
+  if (sampleAspect !== 1)
+    notes.push(
+      `non-square pixels (${video.width}x${video.height}, SAR ${video.sample_aspect_ratio}): encoded square-pixel at ${shown.width}x${shown.height}`,
+    );
+  if (picture.toneMap) notes.push(`HDR (${hdr}): tone-mapped to SDR BT.709 (${picture.toneMap})`);
+
   const streamsOf = (type: string) => probe.streams.filter((s) => s.codec_type === type);
+  const audio = streamsOf("audio").map((s) => ({
+    index: s.index,
+    codec: s.codec_name ?? "unknown",
+    language: languageTag(s.tags?.language),
+    title: s.tags?.title,
+    channels: s.channels ?? 2,
+  }));
+  for (const [i, s] of streamsOf("audio").entries()) {
+    const a = audio[i]!;
+    if (a.channels > 2)
+      notes.push(
+        `audio ${i + 1} (${a.language}): ${a.channels} channels${s.channel_layout ? ` (${s.channel_layout})` : ""} downmixed to stereo`,
+      );
+  }
   return {
     file,
     sizeBytes,
     durationSec,
-    width: video.width,
-    height: video.height,
+    ...shown,
+    picture,
+    notes,
     frameRate,
     videoCodec: video.codec_name,
-    audio: streamsOf("audio").map((s) => ({
-      index: s.index,
-      codec: s.codec_name ?? "unknown",
-      language: languageTag(s.tags?.language),
-      title: s.tags?.title,
-      channels: s.channels ?? 2,
-    })),
+    audio,
     subtitles: streamsOf("subtitle")
       .filter((s) => TEXT_SUBTITLE_CODECS.has(s.codec_name ?? ""))
       .map((s) => ({

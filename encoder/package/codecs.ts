@@ -13,21 +13,27 @@ export interface VideoEncodeSettings {
   /** Capped VBR: the encoder may use fewer bits than this, never more over `bufferBits`. */
   maxrateBps?: number;
   bufferBits?: number;
+  /** Keyframe spacing: the segment length (`SEGMENT_SEC` unless the config says otherwise). */
+  segmentSec?: number;
+  /** The codec's speed preset (x264's name, SVT-AV1's number); the codec's default when absent. */
+  preset?: string | number;
 }
 
 /** The x264 preset for final H.264 encodes: the fastest that keeps CABAC and a useful motion search. */
 export const X264_PRESET = "veryfast";
 
-function keyframeInterval(frameRate: number): number {
-  return Math.max(1, Math.round(frameRate * SEGMENT_SEC));
+function keyframeInterval(frameRate: number, segmentSec = SEGMENT_SEC): number {
+  return Math.max(1, Math.round(frameRate * segmentSec));
 }
 
 /**
  * Trials and final encodes share the preset: a faster preset for the trials was tried and
  * predicted bitrates badly (on grain, 10x off), which broke the ladder.
  */
-export function h264Args(s: VideoEncodeSettings, preset = X264_PRESET): string[] {
-  const gop = keyframeInterval(s.frameRate);
+export function h264Args(s: VideoEncodeSettings): string[] {
+  const preset = String(s.preset ?? X264_PRESET);
+  const segmentSec = s.segmentSec ?? SEGMENT_SEC;
+  const gop = keyframeInterval(s.frameRate, segmentSec);
   const args = ["-c:v", "libx264", "-preset", preset, "-crf", String(s.crf), "-pix_fmt", "yuv420p"];
   args.push(
     "-profile:v",
@@ -39,7 +45,7 @@ export function h264Args(s: VideoEncodeSettings, preset = X264_PRESET): string[]
     "-sc_threshold",
     "0",
   );
-  args.push("-force_key_frames", `expr:gte(t,n_forced*${SEGMENT_SEC})`);
+  args.push("-force_key_frames", `expr:gte(t,n_forced*${segmentSec})`);
   args.push("-x264-params", "open-gop=0");
   if (s.maxrateBps)
     args.push(
@@ -56,17 +62,17 @@ export function h264Args(s: VideoEncodeSettings, preset = X264_PRESET): string[]
  * half the time of 10 here), capped CRF through
  * its `mbr` option, closed GOPs (`irefresh-type=2`), no scene detection.
  */
-const SVT_PRESET = 12;
+export const SVT_PRESET = 12;
 
 export function av1Args(s: VideoEncodeSettings): string[] {
-  const gop = keyframeInterval(s.frameRate);
+  const gop = keyframeInterval(s.frameRate, s.segmentSec);
   const params = ["irefresh-type=2", "scd=0", "fast-decode=1"];
   if (s.maxrateBps) params.push(`mbr=${Math.round(s.maxrateBps / 1000)}`);
   return [
     "-c:v",
     "libsvtav1",
     "-preset",
-    String(SVT_PRESET),
+    String(s.preset ?? SVT_PRESET),
     "-crf",
     String(Math.round(s.crf)),
     "-g",
@@ -89,14 +95,14 @@ export function av1Args(s: VideoEncodeSettings): string[] {
 export const VP9_CPU_USED = 5;
 
 export function vp9Args(s: VideoEncodeSettings): string[] {
-  const gop = keyframeInterval(s.frameRate);
+  const gop = keyframeInterval(s.frameRate, s.segmentSec);
   const args = [
     "-c:v",
     "libvpx-vp9",
     "-deadline",
     "good",
     "-cpu-used",
-    String(VP9_CPU_USED),
+    String(s.preset ?? VP9_CPU_USED),
     "-row-mt",
     "1",
     "-crf",
@@ -111,6 +117,6 @@ export function vp9Args(s: VideoEncodeSettings): string[] {
     "yuv420p",
   ];
   if (s.maxrateBps) args.push("-bufsize", String(s.bufferBits ?? s.maxrateBps * 2));
-  args.push("-force_key_frames", `expr:gte(t,n_forced*${SEGMENT_SEC})`);
+  args.push("-force_key_frames", `expr:gte(t,n_forced*${s.segmentSec ?? SEGMENT_SEC})`);
   return args;
 }

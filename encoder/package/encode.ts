@@ -7,7 +7,7 @@
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { VideoCodec } from "../../src/schemas/catalog.ts";
-import type { SourceInfo } from "../ffmpeg/probe.ts";
+import { displayFilters, type SourceInfo } from "../ffmpeg/probe.ts";
 import { ffmpeg } from "../ffmpeg/run.ts";
 import { av1Args, h264Args, SEGMENT_SEC, type VideoEncodeSettings, vp9Args } from "./codecs.ts";
 import { readInit, readSegmentTiming } from "./mp4.ts";
@@ -36,13 +36,33 @@ export interface RenditionPlan {
  */
 export const CAP_RATIO = 1.5;
 
-export function encodeSettings(plan: RenditionPlan, frameRate: number): VideoEncodeSettings {
+export function encodeSettings(
+  plan: RenditionPlan,
+  frameRate: number,
+  segmentSec = SEGMENT_SEC,
+  preset?: string | number,
+): VideoEncodeSettings {
   return {
     crf: plan.crf,
     frameRate,
     maxrateBps: Math.round(plan.targetBitrateBps * CAP_RATIO),
-    bufferBits: Math.round(plan.targetBitrateBps * SEGMENT_SEC),
+    bufferBits: Math.round(plan.targetBitrateBps * segmentSec),
+    segmentSec,
+    ...(preset !== undefined ? { preset } : {}),
   };
+}
+
+/**
+ * More than two channels (5.1, 7.1) become stereo through libswresample's matrix with its
+ * levels spelt out: centre and surrounds at -3 dB into both sides (ITU-R BS.775, ATSC A/52's
+ * Lo/Ro), LFE left out as A/52 does (it only repeats the mains' bass, which small speakers
+ * cannot play). Mono and stereo keep `-ac 2` as before.
+ */
+export const STEREO_DOWNMIX =
+  "aresample=clev=0.7071:slev=0.7071:lfe_mix_level=0,aformat=channel_layouts=stereo";
+
+export function audioChannelArgs(channels: number): string[] {
+  return channels > 2 ? ["-af", STEREO_DOWNMIX] : ["-ac", "2"];
 }
 
 const CODEC_ARGS: Record<VideoCodec, (s: VideoEncodeSettings) => string[]> = {
@@ -73,14 +93,14 @@ export function languageName(tag: string, title?: string): string {
   return title?.trim() || LANGUAGE_NAMES[tag] || tag;
 }
 
-function hlsOutput(dir: string): string[] {
+function hlsOutput(dir: string, segmentSec: number): string[] {
   return [
     "-f",
     "hls",
     "-hls_segment_type",
     "fmp4",
     "-hls_time",
-    String(SEGMENT_SEC),
+    String(segmentSec),
     "-hls_playlist_type",
     "vod",
     "-hls_fmp4_init_filename",
@@ -96,6 +116,10 @@ export interface EncodeInput {
   renditions: RenditionPlan[];
   /** The title's staging folder; tracks land in `video/<id>`, `audio/<lang>`, `text/<lang>.vtt`. */
   titleDir: string;
+  /** Segment length; `SEGMENT_SEC` when absent. */
+  segmentSec?: number;
+  /** Speed preset per codec (from the config); each codec's default when absent. */
+  presets?: Partial<Record<VideoCodec, string | number>>;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
@@ -108,9 +132,13 @@ export interface EncodedFiles {
 
 export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles> {
   const { source, renditions, titleDir, signal } = input;
+  const segmentSec = input.segmentSec ?? SEGMENT_SEC;
   const args = ["-i", source.file];
   const splits = renditions.map((_, i) => `[v${i}]`).join("");
-  const graph = [`[0:v:0]split=${renditions.length}${splits}`];
+  const display = displayFilters(source)
+    .map((f) => `${f},`)
+    .join("");
+  const graph = [`[0:v:0]${display}split=${renditions.length}${splits}`];
   for (const [i, r] of renditions.entries()) {
     graph.push(`[v${i}]scale=${r.width}:${r.height}:flags=lanczos,setsar=1[o${i}]`);
   }
@@ -119,8 +147,8 @@ export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles
   for (const [i, r] of renditions.entries()) {
     const dir = path.join(titleDir, "video", r.id);
     await mkdir(dir, { recursive: true });
-    const settings = encodeSettings(r, source.frameRate);
-    args.push("-map", `[o${i}]`, ...CODEC_ARGS[r.codec](settings), ...hlsOutput(dir));
+    const settings = encodeSettings(r, source.frameRate, segmentSec, input.presets?.[r.codec]);
+    args.push("-map", `[o${i}]`, ...CODEC_ARGS[r.codec](settings), ...hlsOutput(dir, segmentSec));
   }
 
   const audio = source.audio.map((stream, i) => {
@@ -140,12 +168,11 @@ export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles
       "aac",
       "-b:a",
       AUDIO_BITRATE,
-      "-ac",
-      "2",
+      ...audioChannelArgs(a.stream.channels),
       "-ar",
       String(AUDIO_RATE),
     );
-    args.push(...hlsOutput(path.join(titleDir, a.dir)));
+    args.push(...hlsOutput(path.join(titleDir, a.dir), segmentSec));
   }
 
   const text: TextTrackFiles[] = [];

@@ -196,6 +196,22 @@ describe("bounded input", () => {
   });
 });
 
+describe("shaping one session", () => {
+  it("lets one session's shaping go without touching the appliance's or another's", async () => {
+    expect((await shaping({ bitsPerSecond: 2_000_000 })).status).toBe(200);
+    expect((await shaping({ profile: "3g", session: "a" })).status).toBe(200);
+    expect((await shaping({ profile: "3g", session: "b" })).status).toBe(200);
+    const gone = await send("DELETE", "admin/appliances/isp-a-1/shaping", { session: "a" });
+    expect(gone.status).toBe(200);
+    const isp = (await state()).appliances.find((a) => a.id === "isp-a-1")!;
+    expect(Object.keys(isp.shaping.sessions)).toEqual(["b"]);
+    expect(isp.shaping.description).toContain("2");
+    // An unknown field is refused, as everywhere.
+    const bad = await send("DELETE", "admin/appliances/isp-a-1/shaping", { sesion: "b" });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe("bounded state", () => {
   it(`keeps at most ${ADMIN_LIMITS.maxFaults} faults, then says how to make room`, async () => {
     for (let i = 0; i < ADMIN_LIMITS.maxFaults; i++) {

@@ -16,6 +16,7 @@ import {
   ResetRequest,
   ShapingRequest,
   TRACE_LIMITS,
+  UnshapeRequest,
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
 import { acceptEmptyJson, closedDoors } from "../net/doors.ts";
@@ -179,10 +180,15 @@ export async function buildAdmin(
     async (request, reply) => {
       const appliance = applianceOr404(request.params.id, reply);
       if (!appliance) return reply;
-      appliance.setShaping({
-        spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
-        description: "unlimited",
-      });
+      const body = validate(UnshapeRequest, request.body, reply);
+      if (!body) return reply;
+      if (body.session) appliance.clearSessionShaping(body.session);
+      else {
+        appliance.setShaping({
+          spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
+          description: "unlimited",
+        });
+      }
       return appliance.state(network.titleTotals());
     },
   );

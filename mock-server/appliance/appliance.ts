@@ -115,6 +115,12 @@ export class Appliance {
     }
   }
 
+  /** One session back to the appliance's own shaping. */
+  clearSessionShaping(session: string): void {
+    if (!this.sessionShaping.delete(session)) return;
+    this.pacers.get(session)?.setSpec(this.shaping.spec.rate);
+  }
+
   private shapingFor(session: string): ShapingEntry {
     return this.sessionShaping.get(session) ?? this.shaping;
   }

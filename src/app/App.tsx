@@ -12,7 +12,7 @@ import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { preloadEngine } from "../features/player/engines/load.ts";
 import { Player } from "../features/player/Player.tsx";
 import { checkStreamUrl, urlItem } from "../features/player/play-item.ts";
-import { engineFrom, paths, ROUTES } from "../lib/routes.ts";
+import { paths, playerSettingsFrom, ROUTES } from "../lib/routes.ts";
 import { StreamUrlForm } from "./StreamUrlForm.tsx";
 import { useSrcParam } from "./stream-link.ts";
 import { WatchPage } from "./WatchPage.tsx";
@@ -32,13 +32,15 @@ function HomeOrStream() {
   const src = useSrcParam();
   if (src === null) return <WithCatalog>{(catalog) => <HomePage catalog={catalog} />}</WithCatalog>;
   const stream = checkStreamUrl(src);
+  const link = playerSettingsFrom(new URLSearchParams(window.location.search));
   return (
     <main>
       {stream.ok ? (
         <Player
           key={stream.url}
           item={urlItem(stream.url)}
-          engine={engineFrom(new URLSearchParams(window.location.search))}
+          link={link}
+          startAtSec={link.startAtSec ?? undefined}
         />
       ) : (
         <p role="alert">

@@ -2,13 +2,14 @@
  * `/watch/:id`: a catalog title in the player, started where the link says (`?t=`) or where the
  * viewer left it, its position saved to the viewing history as it plays, the next episode
  * offered at the end, Escape back to the title page, and the network lab one click away
- * (`?lab=1` opens it with the page). `?engine=hlsjs|shaka` picks the engine it starts in, `?codec=h264|vp9|av1` the codec (when the title has it).
+ * (`?lab=1` opens it with the page). `?engine=`, `?abr=`, `?cap=`, `?profile=` and `?codec=` set the
+ * player up as the link says (src/lib/routes.ts, `playerSettingsFrom`).
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
-import { codecFrom, engineFrom, paths, startTimeFrom } from "../lib/routes.ts";
+import { paths, playerSettingsFrom, startTimeFrom } from "../lib/routes.ts";
 import { resumePositionSec, viewingHistory } from "../lib/viewing-history.ts";
 import type { Catalog } from "../schemas/catalog.ts";
 import { nextEpisode } from "./next-episode.ts";
@@ -34,6 +35,8 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
     () => startTimeFrom(params) ?? resumePositionSec(viewingHistory().getState().entries[id]),
   );
 
+  // Read once, as the start is: toggling the lab rewrites the query, not the player's setup.
+  const [link] = useState(() => playerSettingsFrom(params));
   const item = useMemo(() => (title ? { kind: "title" as const, title } : null), [title]);
   const next = useMemo(() => {
     const following = title ? nextEpisode(catalog, title) : null;
@@ -92,8 +95,7 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
           next={next}
           startAtSec={startAtSec}
           onPosition={onPosition}
-          engine={engineFrom(params)}
-          codec={codecFrom(params)}
+          link={link}
         />
       </div>
       {showLab && (

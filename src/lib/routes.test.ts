@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { codecFrom, paths, startTimeFrom } from "./routes.ts";
+import {
+  codecFrom,
+  paths,
+  playerSettingsFrom,
+  startTimeFrom,
+  withPlayerSettings,
+} from "./routes.ts";
 
 describe("routes", () => {
   it("builds deep links that survive odd ids and queries", () => {
@@ -20,11 +26,59 @@ describe("routes", () => {
   });
 });
 
+describe("player settings in a link", () => {
+  it("reads what a link sets and ignores what it cannot be", () => {
+    expect(
+      playerSettingsFrom(
+        new URLSearchParams("engine=shaka&abr=engine&cap=0&profile=hsdpa/bus_1&t=42"),
+      ),
+    ).toEqual({
+      engine: "shaka",
+      abr: "engine",
+      capToPlayerSize: false,
+      profile: "hsdpa/bus_1",
+      startAtSec: 42,
+      codec: null,
+    });
+    expect(
+      playerSettingsFrom(new URLSearchParams("engine=vlc&abr=mine&cap=yes&profile=../../etc&t=-1")),
+    ).toEqual({
+      engine: null,
+      abr: null,
+      capToPlayerSize: null,
+      profile: null,
+      startAtSec: null,
+      codec: null,
+    });
+  });
+
+  it("writes a setup back, keeping the page's own parameters, and reads it the same", () => {
+    const query = withPlayerSettings(new URLSearchParams("src=http://h/a.m3u8&lab=1"), {
+      engine: "hlsjs",
+      abr: "ours",
+      capToPlayerSize: true,
+      profile: "3g",
+      atSec: 61.7,
+    });
+    expect(query.get("src")).toBe("http://h/a.m3u8");
+    expect(query.get("lab")).toBe("1");
+    expect(playerSettingsFrom(query)).toEqual({
+      engine: "hlsjs",
+      abr: "ours",
+      capToPlayerSize: true,
+      profile: "3g",
+      startAtSec: 61,
+      codec: null,
+    });
+  });
+});
+
 describe("codecFrom", () => {
   it("reads one of our codecs from ?codec=, else null", () => {
     expect(codecFrom(new URLSearchParams("codec=vp9"))).toBe("vp9");
     expect(codecFrom(new URLSearchParams("codec=av1&t=3"))).toBe("av1");
     expect(codecFrom(new URLSearchParams("codec=hevc"))).toBeNull();
     expect(codecFrom(new URLSearchParams(""))).toBeNull();
+    expect(playerSettingsFrom(new URLSearchParams("codec=vp9")).codec).toBe("vp9");
   });
 });

@@ -50,3 +50,58 @@ export function engineFrom(search: URLSearchParams): EngineParam | null {
   const raw = search.get("engine");
   return raw === "hlsjs" || raw === "shaka" ? raw : null;
 }
+
+/**
+ * A player's setup as a link carries it: `engine`, `abr` (ours|engine), `cap` (1|0: cap to
+ * the player's size), `profile` (a shaping profile for this session alone), `t` (start) and
+ * `codec`. `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
+ * Anything absent or malformed is null: the player's default.
+ */
+export interface PlayerLinkSettings {
+  engine: EngineParam | null;
+  abr: "ours" | "engine" | null;
+  capToPlayerSize: boolean | null;
+  profile: string | null;
+  startAtSec: number | null;
+  /** `codec` (h264|vp9|av1): the codec to play when the title has it. */
+  codec: VideoCodec | null;
+}
+
+/** Profile names as the network has them: "3g", "hsdpa/bus_1" (a --traces folder's). */
+const PROFILE_NAME = /^[\w.-]+(\/[\w.-]+)?$/;
+
+export function playerSettingsFrom(search: URLSearchParams): PlayerLinkSettings {
+  const abr = search.get("abr");
+  const cap = search.get("cap");
+  const profile = search.get("profile");
+  return {
+    engine: engineFrom(search),
+    abr: abr === "ours" || abr === "engine" ? abr : null,
+    capToPlayerSize: cap === "1" ? true : cap === "0" ? false : null,
+    profile: profile && profile.length <= 100 && PROFILE_NAME.test(profile) ? profile : null,
+    startAtSec: startTimeFrom(search),
+    codec: codecFrom(search),
+  };
+}
+
+/** The query that reproduces a player's setup (with the page's other parameters kept). */
+export function withPlayerSettings(
+  search: URLSearchParams,
+  settings: {
+    engine: EngineParam;
+    abr: "ours" | "engine";
+    capToPlayerSize: boolean;
+    profile: string | null;
+    atSec: number;
+  },
+): URLSearchParams {
+  const next = new URLSearchParams(search);
+  next.set("engine", settings.engine);
+  next.set("abr", settings.abr);
+  next.set("cap", settings.capToPlayerSize ? "1" : "0");
+  if (settings.profile) next.set("profile", settings.profile);
+  else next.delete("profile");
+  if (settings.atSec >= 1) next.set("t", String(Math.floor(settings.atSec)));
+  else next.delete("t");
+  return next;
+}

@@ -73,6 +73,10 @@ export const ShapingRequest = z
   });
 export type ShapingRequest = z.infer<typeof ShapingRequest>;
 
+/** Back to unlimited: the appliance (and every session with it), or one session's own shaping. */
+export const UnshapeRequest = z.object({ session: z.string().min(1).max(200).optional() }).strict();
+export type UnshapeRequest = z.infer<typeof UnshapeRequest>;
+
 export const FaultType = z.enum([
   /** The appliance refuses connections (its listener is closed). */
   "down",

@@ -3,9 +3,9 @@
  * added latency), a fill, and its counters with a live throughput chart.
  */
 import { useState } from "react";
+import type { AdminClient } from "../../lib/admin-client.ts";
 import { Sparkline } from "../../lib/Sparkline.tsx";
 import type { ApplianceState, ProfileInfo, ShapingRequest } from "../../schemas/admin.ts";
-import type { AdminClient } from "./admin-client.ts";
 
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

@@ -6,10 +6,10 @@
  */
 import { useEffect, useMemo } from "react";
 import { useStore } from "zustand";
+import { type AdminClient, createAdminClient } from "../../lib/admin-client.ts";
 import { ADMIN_URL } from "../../lib/api.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { ApplianceCard } from "./ApplianceCard.tsx";
-import { type AdminClient, createAdminClient } from "./admin-client.ts";
 import { FaultPanel } from "./FaultPanel.tsx";
 import { createLabStore } from "./lab-store.ts";
 

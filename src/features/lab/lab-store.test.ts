@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { type AdminClient, createAdminClient } from "../../lib/admin-client.ts";
 import { NetworkDownError } from "../../lib/api.ts";
 import type { NetworkState } from "../../schemas/admin.ts";
-import { type AdminClient, createAdminClient } from "./admin-client.ts";
 import { appendHistory, createLabStore } from "./lab-store.ts";
 
 function network(throughputs: Record<string, number>): NetworkState {

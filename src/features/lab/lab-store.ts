@@ -6,9 +6,9 @@
  * lab says so; its refreshes go on and the first that is answered brings it back.
  */
 import { createStore } from "zustand/vanilla";
+import type { AdminClient } from "../../lib/admin-client.ts";
 import { NetworkDownError } from "../../lib/api.ts";
 import type { NetworkState, ProfileInfo } from "../../schemas/admin.ts";
-import type { AdminClient } from "./admin-client.ts";
 
 /** About two minutes of one-second polls. */
 export const HISTORY_POINTS = 120;

@@ -5,14 +5,15 @@
  */
 import { useEffect, useId, useState } from "react";
 import { useStore } from "zustand";
-import type { VideoCodec } from "../../abr/types.ts";
 import { originUrl } from "../../lib/api.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
+import { type PlayerLinkSettings, withPlayerSettings } from "../../lib/routes.ts";
 import { Controls } from "./controls/Controls.tsx";
 import type { NextUp } from "./controls/types.ts";
 import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
 import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
+import { downloadSessionExport } from "./session-export.ts";
 import { useNetworkRecovery } from "./useNetworkRecovery.ts";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
 import { usePlayhead } from "./usePlayhead.ts";
@@ -23,15 +24,12 @@ export function Player({
   next = null,
   startAtSec,
   onPosition,
-  engine: requestedEngine = null,
-  codec = null,
+  link = null,
 }: {
   item: PlayItem;
-  /** The engine the link asks for (`?engine=`); null: the item's usual one. The menu can
-   * still change it. */
-  engine?: EngineName | null;
-  /** The codec the link asks for (`?codec=`); null: the ABR controller's own choice. */
-  codec?: VideoCodec | null;
+  /** What the page's link asks for (`?engine=`, `?abr=`, `?cap=`, `?profile=`, `?codec=`): the player
+   * starts so; absent ones take the player's defaults. The menus can still change them. */
+  link?: PlayerLinkSettings | null;
   /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
   next?: NextUp | null;
   /** Where to start (a resume point or a deep link's `?t=`): seeked to once the media loads. */
@@ -42,11 +40,15 @@ export function Player({
   const title = item.kind === "title" ? item.title : null;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const engines = enginesFor(item);
+  const requestedEngine = link?.engine ?? null;
   const [engine, setEngine] = useState<EngineName>(() =>
     requestedEngine && engines.includes(requestedEngine) ? requestedEngine : initialEngine(item),
   );
-  const [abr, setAbr] = useState<AbrMode>("ours");
-  const [capToPlayerSize, setCapToPlayerSize] = useState(true);
+  const [abr, setAbr] = useState<AbrMode>(link?.abr ?? "ours");
+  const [capToPlayerSize, setCapToPlayerSize] = useState(link?.capToPlayerSize ?? true);
+  const shapingProfile = link?.profile ?? null;
+  const codec = link?.codec ?? null;
+  const [copied, setCopied] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
   const [audio, setAudio] = useState<TrackInfo[]>([]);
@@ -56,12 +58,13 @@ export function Player({
   const [root, setRoot] = useState<HTMLDivElement | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const settingsId = useId();
-  const { store, adapter } = usePlaybackSession(video, item, {
+  const { store, adapter, exportSession } = usePlaybackSession(video, item, {
     engine,
     abr,
     capToPlayerSize,
     attempt,
     startAtSec,
+    shapingProfile,
     codec,
   });
   const error = useStore(store, (s) => s.error);
@@ -105,7 +108,9 @@ export function Player({
           settings={{ panelId: settingsId, open: settingsOpen, setOpen: setSettingsOpen }}
           onViewerPause={(paused) => store.getState().setViewerPaused(paused)}
         />
-        {showStats && <StatsOverlay store={store} />}
+        {showStats && (
+          <StatsOverlay store={store} onExport={() => downloadSessionExport(exportSession())} />
+        )}
         {networkDown && (
           <NetworkDown
             className="player-error"
@@ -205,6 +210,30 @@ export function Player({
         <button type="button" onClick={() => setShowStats((v) => !v)} aria-pressed={showStats}>
           Stats
         </button>
+        <button
+          type="button"
+          onClick={() => {
+            const query = withPlayerSettings(new URLSearchParams(window.location.search), {
+              engine,
+              abr,
+              capToPlayerSize,
+              profile: shapingProfile,
+              atSec: video?.currentTime ?? 0,
+            });
+            const href = `${window.location.origin}${window.location.pathname}?${query}`;
+            navigator.clipboard.writeText(href).then(
+              () => setCopied("Link copied: it opens this setup at this moment."),
+              () => setCopied(href),
+            );
+          }}
+        >
+          Copy link
+        </button>
+        {copied && (
+          <output className="copied" aria-live="polite">
+            {copied}
+          </output>
+        )}
       </div>
     </div>
   );

@@ -52,7 +52,14 @@ function capText(on: boolean, last: Decision | undefined): string {
   return rule && rule.index !== null ? `on: ${rule.reason}` : "on";
 }
 
-export function StatsOverlay({ store }: { store: SessionStore }) {
+export function StatsOverlay({
+  store,
+  onExport,
+}: {
+  store: SessionStore;
+  /** Save the session as evidence (JSON and a CSV of the segments). */
+  onExport?: () => void;
+}) {
   const s = useStore(
     store,
     useShallow((st) => ({
@@ -131,6 +138,11 @@ export function StatsOverlay({ store }: { store: SessionStore }) {
       <Sparkline values={s.timeline.map((p) => p.quality)} label="quality score" max={100} />
       <ApplianceStrip points={s.timeline} />
       {s.warnings.length > 0 && <p className="warning">{s.warnings.at(-1)}</p>}
+      {onExport && (
+        <button type="button" className="stats-export" onClick={onExport}>
+          Export session
+        </button>
+      )}
     </aside>
   );
 }

@@ -5,7 +5,8 @@
  */
 import { createStore } from "zustand/vanilla";
 import type { Decision, Rendition } from "../../abr/types.ts";
-import type { AbrMode, EngineName, SegmentStats } from "./engines/engine.ts";
+import type { ExportedSegment } from "../../schemas/session-export.ts";
+import type { AbrMode, EngineName, RequestFailure, SegmentStats } from "./engines/engine.ts";
 import {
   applianceUsed,
   figures,
@@ -52,6 +53,8 @@ export interface SessionState {
   bufferSec: number;
   estimateBps: number;
   lastSegment: SegmentStats | null;
+  /** Every segment request of the session (bounded), for the export. */
+  segments: ExportedSegment[];
   decisions: Decision[];
   timeline: TimelinePoint[];
   qoe: QoeState;
@@ -65,7 +68,8 @@ export interface SessionActions {
   begin(engine: EngineName, abr: AbrMode, atMs: number): void;
   setRenditions(renditions: Rendition[]): void;
   decision(decision: Decision): void;
-  segmentLoaded(stats: SegmentStats): void;
+  segmentLoaded(stats: SegmentStats, atMs?: number): void;
+  requestFailed(failure: RequestFailure, atMs: number): void;
   renditionPlaying(id: string, atMs: number): void;
   firstFrame(atMs: number): void;
   waiting(atMs: number): void;
@@ -86,9 +90,13 @@ export interface SessionActions {
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
-/** Bounded so a long session cannot grow memory: about 4 minutes of timeline, 200 decisions. */
+/**
+ * Bounded so a long session cannot grow memory: about 4 minutes of timeline, 200 decisions,
+ * 3,600 segment requests (two hours of 2 s segments, about 1 MB).
+ */
 const MAX_TIMELINE = 500;
 const MAX_DECISIONS = 200;
+const MAX_SEGMENTS = 3_600;
 const MAX_WARNINGS = 20;
 
 const bounded = <T>(list: T[], item: T, max: number) => [...list.slice(-(max - 1)), item];
@@ -107,6 +115,7 @@ export function createSessionStore() {
     bufferSec: 0,
     estimateBps: 0,
     lastSegment: null,
+    segments: [],
     decisions: [],
     timeline: [],
     qoe: initialQoe(),
@@ -126,6 +135,7 @@ export function createSessionStore() {
         decisions: [],
         timeline: [],
         lastSegment: null,
+        segments: [],
         qoe: started(atMs),
       }),
     setRenditions: (renditions) => set({ renditions }),
@@ -134,14 +144,47 @@ export function createSessionStore() {
         decisions: bounded(s.decisions, decision, MAX_DECISIONS),
         estimateBps: decision.inputs.estimateBitsPerSecond,
       })),
-    segmentLoaded: (stats) =>
+    segmentLoaded: (stats, atMs) =>
       set((s) => ({
         lastSegment: stats,
+        segments: bounded(
+          s.segments,
+          {
+            atMs: Math.max(0, (atMs ?? 0) - (s.qoe.startedAtMs ?? 0)),
+            url: stats.url,
+            applianceId: stats.applianceId,
+            renditionId: stats.renditionId,
+            sizeBytes: stats.sizeBytes,
+            ttfbMs: stats.ttfbMs,
+            transferMs: Math.max(0, stats.durationMs - stats.ttfbMs),
+            cacheStatus: stats.cacheStatus ?? null,
+            aborted: null,
+          },
+          MAX_SEGMENTS,
+        ),
         applianceId: stats.applianceId ?? s.applianceId,
         applianceBaseUrl: stats.applianceId
           ? (s.decisions.at(-1)?.applianceBaseUrl ?? s.applianceBaseUrl)
           : s.applianceBaseUrl,
         qoe: applianceUsed(s.qoe, stats.applianceId),
+      })),
+    requestFailed: (failure, atMs) =>
+      set((s) => ({
+        segments: bounded(
+          s.segments,
+          {
+            atMs: Math.max(0, atMs - (s.qoe.startedAtMs ?? 0)),
+            url: failure.url,
+            applianceId: failure.applianceId,
+            renditionId: "",
+            sizeBytes: 0,
+            ttfbMs: 0,
+            transferMs: 0,
+            cacheStatus: null,
+            aborted: failure.reason,
+          },
+          MAX_SEGMENTS,
+        ),
       })),
     renditionPlaying: (id, atMs) =>
       set((s) => {

@@ -7,12 +7,14 @@
  * A fast start: the engine's code, the steering answer, the capabilities and the manifest are
  * all fetched at once, and the manifest only once (the engine is handed the text).
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ORIGIN_ID } from "../../abr/appliances.ts";
 import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition, VideoCodec } from "../../abr/types.ts";
-import { ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
+import { createAdminClient } from "../../lib/admin-client.ts";
+import { ADMIN_URL, ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
+import type { SessionExport } from "../../schemas/session-export.ts";
 import { parseSteeringAnswer, type SteeringAnswer } from "../../schemas/steering.ts";
 import type {
   AbrMode,
@@ -27,6 +29,8 @@ import { FreezeWatchdog, type RecoveryStep } from "./freeze-watchdog.ts";
 import { fetchManifest } from "./manifest-fetch.ts";
 import { watchVideo } from "./media-view.ts";
 import { hostOf, type PlayItem, sourceFor, urlItem } from "./play-item.ts";
+import { buildSessionExport } from "./session-export.ts";
+import { shapeSession } from "./session-shaping.ts";
 import { createSessionStore, type SessionStore } from "./session-store.ts";
 
 /** How often the overlay's charts get a point. */
@@ -79,15 +83,19 @@ async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]
 export interface SessionProbe {
   store: SessionStore;
   controller: AbrController;
+  /** The session as evidence (`src/schemas/session-export.ts`). */
+  exportSession(): SessionExport;
 }
 
-function exposeSession(store: SessionStore, controller: AbrController): void {
-  (window as Window & { streamlab?: SessionProbe }).streamlab = { store, controller };
+function exposeSession(probe: SessionProbe): void {
+  (window as Window & { streamlab?: SessionProbe }).streamlab = probe;
 }
 
 export interface SessionHandle {
   store: SessionStore;
   adapter: EngineAdapter | null;
+  /** The session so far as evidence: decisions, segments, timeline, QoE, environment. */
+  exportSession(): SessionExport;
 }
 
 export interface SessionSettings {
@@ -99,6 +107,8 @@ export interface SessionSettings {
   attempt: number;
   /** Where the first session of this stream starts (a link's ?t=, a resume point). */
   startAtSec?: number;
+  /** A shaping profile for this session alone (a link's `?profile=`), on titles of ours. */
+  shapingProfile?: string | null;
   /** The codec a link asks for (?codec=); null: the controller chooses. Read at a session's start. */
   codec?: VideoCodec | null;
 }
@@ -106,12 +116,23 @@ export interface SessionSettings {
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
   item: PlayItem,
-  { engine, abr, capToPlayerSize, attempt, startAtSec, codec = null }: SessionSettings,
+  {
+    engine,
+    abr,
+    capToPlayerSize,
+    attempt,
+    startAtSec,
+    shapingProfile = null,
+    codec = null,
+  }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
   // Where the next session starts: the page's start for a new stream; where the viewer was
   // when a session is replaced (engine or ABR switch, retry) for the same one.
   const resume = useRef<{ subject: unknown; atSec: number } | null>(null);
+  const exporter = useRef<() => SessionExport>(() => {
+    throw new Error("no playback session yet");
+  });
   const [adapter, setAdapter] = useState<EngineAdapter | null>(null);
   // Read when a session starts; later changes go to the adapter (below), not a new session.
   const cap = useRef(capToPlayerSize);
@@ -136,7 +157,27 @@ export function usePlaybackSession(
     const s = store.getState();
     s.begin(engine, abr, now());
     s.setCapToPlayerSize(cap.current);
-    exposeSession(store, controller);
+    exporter.current = () =>
+      buildSessionExport(
+        store.getState(),
+        store.getState().qoeFigures(now()),
+        {
+          pageUrl: window.location.href,
+          userAgent: navigator.userAgent,
+          stream: {
+            titleId: typeof subject === "string" ? null : subject.id,
+            url: typeof subject === "string" ? subject : null,
+          },
+          engineVersion: current?.version() ?? null,
+          window: {
+            width: window.innerWidth,
+            height: window.innerHeight,
+            devicePixelRatio: window.devicePixelRatio,
+          },
+        },
+        new Date(),
+      );
+    exposeSession({ store, controller, exportSession: () => exporter.current() });
     const url = typeof subject === "string" ? subject : null;
     const title = typeof subject === "string" ? null : subject;
     const played: PlayItem = title ? { kind: "title", title } : urlItem(url ?? "");
@@ -145,6 +186,8 @@ export function usePlaybackSession(
     const pageStart = firstStart.current;
     const startAt = resumed ?? (pageStart !== undefined && pageStart > 0 ? pageStart : null);
     const aborter = new AbortController();
+    const sessionId = crypto.randomUUID();
+    let unshape: (() => void) | null = null;
     if (title) {
       s.setRenditions(title.renditions);
       controller.setRenditions(title.renditions);
@@ -281,8 +324,10 @@ export function usePlaybackSession(
             url !== null && stats.applianceId === null
               ? { ...stats, applianceId: hostOf(stats.url || url) }
               : stats,
+            now(),
           );
       },
+      requestFailed: (failure) => store.getState().requestFailed(failure, now()),
       renditions: (list) => store.getState().setRenditions(list),
       renditionPlaying: (id) => store.getState().renditionPlaying(id, now()),
       fatal: (message) => store.getState().fatal(message),
@@ -293,9 +338,22 @@ export function usePlaybackSession(
       // Everything the start needs, at once: the engine's code was likely asked for already
       // (the route preloads it); the manifest is fetched once, here.
       const engineCode = preloadEngine(engine);
+      // Shaped before the first request goes out; a profile that cannot be had is said, and
+      // the session plays unshaped.
+      const shaped =
+        title && shapingProfile
+          ? shapeSession(createAdminClient(ADMIN_URL), shapingProfile, sessionId).then(
+              (undo) => {
+                if (cancelled) undo();
+                else unshape = undo;
+              },
+              (error: Error) => store.getState().warning(`Not shaped: ${error.message}.`),
+            )
+          : Promise.resolve();
       const manifest = fetchManifest(source.manifestUrl, engine, aborter.signal);
       const ready = title
         ? Promise.all([
+            shaped,
             steer(),
             capabilities(title.renditions)
               .catch(() => [])
@@ -316,6 +374,7 @@ export function usePlaybackSession(
         media: watched.view,
         capToPlayerSize: cap.current,
         viewerPaused: () => store.getState().viewerPaused,
+        sessionId,
         manifest: { text: fetched.text, url: fetched.url },
       };
       let created: EngineAdapter;
@@ -350,6 +409,7 @@ export function usePlaybackSession(
     return () => {
       cancelled = true;
       aborter.abort();
+      unshape?.();
       if (video.currentTime > 0 && !video.ended)
         resume.current = { subject, atSec: video.currentTime };
       clearInterval(steeringTimer);
@@ -365,7 +425,7 @@ export function usePlaybackSession(
       setAdapter(null);
       void current?.destroy();
     };
-  }, [video, subject, engine, abr, store, attempt]);
+  }, [video, subject, engine, abr, store, attempt, shapingProfile]);
 
   // The cap setting reaches the running session without restarting it.
   useEffect(() => {
@@ -373,5 +433,6 @@ export function usePlaybackSession(
     adapter?.setCapToPlayerSize(capToPlayerSize);
   }, [adapter, capToPlayerSize, store]);
 
-  return { store, adapter };
+  const exportSession = useCallback(() => exporter.current(), []);
+  return { store, adapter, exportSession };
 }

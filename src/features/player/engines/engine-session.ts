@@ -309,6 +309,7 @@ export class EngineSession {
       sizeBytes: segment.sizeBytes,
       ttfbMs: segment.ttfbMs,
       durationMs: segment.durationMs,
+      cacheStatus: segment.cacheStatus ?? null,
     });
   }
 
@@ -399,6 +400,7 @@ export class EngineSession {
       failure.kind === "http" ? `HTTP ${failure.status ?? "error"}` : describeKind(failure.kind);
     const where = url ? ` for ${url}` : "";
     this.reporter.warning(`${what} from ${applianceId}${where}: retrying elsewhere`);
+    if (/^https?:/.test(url)) this.reporter.requestFailed?.({ url, applianceId, reason: what });
   }
 
   /**

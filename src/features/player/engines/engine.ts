@@ -40,12 +40,24 @@ export interface SegmentStats {
   /** Request sent to first byte, and to last byte. */
   ttfbMs: number;
   durationMs: number;
+  /** The appliance's `X-Cache` answer (HIT, MISS), when there was one. */
+  cacheStatus?: string | null;
+}
+
+/** A request given up: where it went and why. */
+export interface RequestFailure {
+  url: string;
+  applianceId: string | null;
+  /** "HTTP 503", "Download stalled", "Timeout"... */
+  reason: string;
 }
 
 /** What an adapter tells the player; the player turns it into store updates. */
 export interface EngineReporter {
   decision(decision: Decision): void;
   segmentLoaded(stats: SegmentStats): void;
+  /** A request that failed or was given up (kept in the session's export). */
+  requestFailed?(failure: RequestFailure): void;
   /**
    * The renditions of a stream outside our catalog, once mapped from the engine's own list
    * (again if that list changes): the quality menu and the stats overlay show these.
@@ -68,6 +80,8 @@ export interface TrackInfo {
 
 export interface EngineAdapter {
   readonly name: EngineName;
+  /** The engine's own version (hls.js's, shaka-player's); null before its code is loaded. */
+  version(): string | null;
   /**
    * Load `source` into `video`, starting at `startAtSec` (null: the start of a VOD stream, the
    * live edge of a live one); resolves when the engine has parsed the manifest. The engine
@@ -98,6 +112,9 @@ export interface EngineAdapter {
 /** What every adapter factory takes. */
 export interface AdapterOptions {
   abr: AbrMode;
+  /** This playback session's id, sent with every request routed to an appliance (`?session=`):
+   * the network shapes and counts by it. */
+  sessionId: string;
   /** Our controller (used when `abr` is "ours"); shared across engines so one code path decides. */
   controller: AbrController;
   reporter: EngineReporter;

@@ -150,6 +150,7 @@ export function routingLoader(Base: HlsConfig["loader"], hooks: LoaderHooks): Hl
               sizeBytes: stats.loaded || stats.total,
               ttfbMs,
               durationMs: Math.max(ttfbMs, stats.loading.end - stats.loading.start),
+              cacheStatus: headerOf(details, "x-cache"),
               ...(load.frag.duration > 0 ? { mediaSec: load.frag.duration } : {}),
             });
           }
@@ -230,4 +231,18 @@ function servedStats(hooks: LoaderHooks, length: number): LoaderStats {
   stats.loading = { start: at, first: at, end: at };
   stats.loaded = stats.total = length;
   return stats;
+}
+
+/**
+ * A response header from what hls.js's loader passes as "network details": its XMLHttpRequest,
+ * or the fetch Response. (The loader's own `getResponseHeader` returns numeric values only.)
+ */
+function headerOf(details: unknown, name: string): string | null {
+  if (typeof XMLHttpRequest !== "undefined" && details instanceof XMLHttpRequest) {
+    return details.getResponseHeader(name);
+  }
+  if (typeof Response !== "undefined" && details instanceof Response) {
+    return details.headers.get(name);
+  }
+  return null;
 }

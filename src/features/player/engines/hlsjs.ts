@@ -365,6 +365,8 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
   return {
     name: "hlsjs",
 
+    version: () => mod?.default.version ?? null,
+
     async load(element, playback, startAtSec) {
       const m = await import("hls.js");
       if (destroyed) throw new Error("the player was closed while hls.js loaded");
@@ -380,7 +382,7 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         source: playback,
         media,
         ours,
-        sessionId: crypto.randomUUID(),
+        sessionId: options.sessionId,
         capToPlayerSize,
         now,
       });

@@ -264,6 +264,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
       ttfbMs: Math.min(request.timeToFirstByte ?? durationMs, durationMs),
       durationMs,
       fromCache: response.fromCache ?? false,
+      cacheStatus: response.headers?.["x-cache"] ?? null,
       ...(mediaSec > 0 ? { mediaSec } : {}),
     });
   }
@@ -401,6 +402,8 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   return {
     name: "shaka",
 
+    version: () => shaka?.Player.version ?? null,
+
     async load(element, src, startAtSec) {
       const s = await loadShaka();
       if (destroyed) return;
@@ -416,7 +419,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
         source: src,
         media,
         ours,
-        sessionId: crypto.randomUUID(),
+        sessionId: options.sessionId,
         capToPlayerSize,
         now,
       });

@@ -1,11 +1,10 @@
 /**
- * The network lab's client for the admin API: one method per action, bodies typed by the
+ * The app's client for the admin API (the network lab's levers, a link's session shaping): one method per action, bodies typed by the
  * shared schemas (`src/schemas/admin.ts`) so the lab sends exactly what the server validates,
  * answers validated on the way in, and failures turned into sentences a person can act on; an
  * admin API that does not answer at all is a `NetworkDownError`.
  */
 import { z } from "zod";
-import { NetworkDownError } from "../../lib/api.ts";
 import {
   AdminError,
   type FaultRequest,
@@ -13,14 +12,16 @@ import {
   NetworkState,
   ProfileInfo,
   type ShapingRequest,
-} from "../../schemas/admin.ts";
+} from "../schemas/admin.ts";
+import { NetworkDownError } from "./api.ts";
 
 export interface AdminClient {
   readonly baseUrl: string;
   state(signal?: AbortSignal): Promise<NetworkState>;
   profiles(): Promise<ProfileInfo[]>;
   shape(applianceId: string, request: ShapingRequest): Promise<void>;
-  unshape(applianceId: string): Promise<void>;
+  /** Back to unlimited: the whole appliance, or (with `session`) that session's own shaping. */
+  unshape(applianceId: string, session?: string): Promise<void>;
   setUp(applianceId: string, up: boolean): Promise<void>;
   fill(applianceId: string, request: FillRequest): Promise<void>;
   addFault(request: Partial<FaultRequest> & Pick<FaultRequest, "type">): Promise<void>;
@@ -82,8 +83,8 @@ export function createAdminClient(baseUrl: string, fetcher: typeof fetch = fetch
     async shape(id, request) {
       await call("PUT", `${appliance(id)}/shaping`, request);
     },
-    async unshape(id) {
-      await call("DELETE", `${appliance(id)}/shaping`);
+    async unshape(id, session) {
+      await call("DELETE", `${appliance(id)}/shaping`, session ? { session } : undefined);
     },
     async setUp(id, up) {
       await call("POST", `${appliance(id)}/${up ? "up" : "down"}`);
