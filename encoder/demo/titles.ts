@@ -100,42 +100,8 @@ function episode(
 }
 
 export const DEMO_TITLES: readonly DemoTitle[] = [
-  {
-    id: "the-long-way-round",
-    width: FEATURE.width,
-    height: FEATURE.height,
-    durationSec: FEATURE.sceneSec * FEATURE_SCENES.length,
-    video: concatScenes(FEATURE_SCENES),
-    lines: [
-      {
-        en: "The lanterns rise when the town is asleep.",
-        es: "Las linternas suben cuando el pueblo duerme.",
-      },
-      { en: "Each one carries a small wish.", es: "Cada una lleva un pequeño deseo." },
-      {
-        en: "I never planned to stay here this long.",
-        es: "Nunca planeé quedarme aquí tanto tiempo.",
-      },
-      { en: "But the work kept finding me.", es: "Pero el trabajo siempre me encontraba." },
-      { en: "Lap four and the pace is not dropping.", es: "Cuarta vuelta y el ritmo no baja." },
-      { en: "This is going to the finish.", es: "Esto se decide en la meta." },
-      {
-        en: "The film was shot on stock nobody makes any more.",
-        es: "La película se rodó en un material que ya nadie fabrica.",
-      },
-      { en: "You can see every grain.", es: "Se ve cada grano." },
-    ],
-    metadata: {
-      info: {
-        name: "The Long Way Round",
-        synopsis:
-          "A lantern maker, a lighthouse keeper, a race and a lost reel of film: four stories that turn out to be one, told in four minutes.",
-        year: 2026,
-        genres: ["Drama", "Animation"],
-        tags: { mood: ["warm", "tense"], pace: "medium", themes: ["journeys", "memory"] },
-      },
-    },
-  },
+  // In the order they are encoded: a short title first, so the home page has one within
+  // a couple of minutes of a fresh start, then the cheap episodes, the feature, the 1080p title.
   {
     id: "fractal-dive",
     width: 1280,
@@ -164,33 +130,6 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
         year: 2025,
         genres: ["Science Fiction", "Adventure"],
         tags: { mood: ["tense", "dazzling"], pace: "fast", themes: ["infinity", "escape"] },
-      },
-    },
-  },
-  {
-    id: "signal-run",
-    width: 1920,
-    height: 1080,
-    durationSec: 30,
-    // A fast pan over sharp, saturated detail: sport-like motion.
-    video: `testsrc2=s=1920x1080:r=${FPS},scroll=horizontal=0.004:vertical=0.001,hue=H=t/2`,
-    lines: [
-      { en: "Lap four and the pace is not dropping.", es: "Cuarta vuelta y el ritmo no baja." },
-      { en: "Blue takes the inside line.", es: "El azul toma la línea interior." },
-      { en: "This is going to the finish.", es: "Esto se decide en la meta." },
-    ],
-    metadata: {
-      info: {
-        name: "Signal Run",
-        synopsis:
-          "Eight test patterns race across a broadcast that was never meant to go out live.",
-        year: 2026,
-        genres: ["Sport", "Comedy"],
-        tags: {
-          mood: ["energetic", "playful"],
-          pace: "fast",
-          themes: ["competition", "television"],
-        },
       },
     },
   },
@@ -230,6 +169,69 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
       { en: "Watch the gliders collide.", es: "Mira cómo chocan los planeadores." },
     ],
   ),
+  {
+    id: "the-long-way-round",
+    width: FEATURE.width,
+    height: FEATURE.height,
+    durationSec: FEATURE.sceneSec * FEATURE_SCENES.length,
+    video: concatScenes(FEATURE_SCENES),
+    lines: [
+      {
+        en: "The lanterns rise when the town is asleep.",
+        es: "Las linternas suben cuando el pueblo duerme.",
+      },
+      { en: "Each one carries a small wish.", es: "Cada una lleva un pequeño deseo." },
+      {
+        en: "I never planned to stay here this long.",
+        es: "Nunca planeé quedarme aquí tanto tiempo.",
+      },
+      { en: "But the work kept finding me.", es: "Pero el trabajo siempre me encontraba." },
+      { en: "Lap four and the pace is not dropping.", es: "Cuarta vuelta y el ritmo no baja." },
+      { en: "This is going to the finish.", es: "Esto se decide en la meta." },
+      {
+        en: "The film was shot on stock nobody makes any more.",
+        es: "La película se rodó en un material que ya nadie fabrica.",
+      },
+      { en: "You can see every grain.", es: "Se ve cada grano." },
+    ],
+    metadata: {
+      info: {
+        name: "The Long Way Round",
+        synopsis:
+          "A lantern maker, a lighthouse keeper, a race and a lost reel of film: four stories that turn out to be one, told in four minutes.",
+        year: 2026,
+        genres: ["Drama", "Animation"],
+        tags: { mood: ["warm", "tense"], pace: "medium", themes: ["journeys", "memory"] },
+      },
+    },
+  },
+  {
+    id: "signal-run",
+    width: 1920,
+    height: 1080,
+    durationSec: 30,
+    // A fast pan over sharp, saturated detail: sport-like motion.
+    video: `testsrc2=s=1920x1080:r=${FPS},scroll=horizontal=0.004:vertical=0.001,hue=H=t/2`,
+    lines: [
+      { en: "Lap four and the pace is not dropping.", es: "Cuarta vuelta y el ritmo no baja." },
+      { en: "Blue takes the inside line.", es: "El azul toma la línea interior." },
+      { en: "This is going to the finish.", es: "Esto se decide en la meta." },
+    ],
+    metadata: {
+      info: {
+        name: "Signal Run",
+        synopsis:
+          "Eight test patterns race across a broadcast that was never meant to go out live.",
+        year: 2026,
+        genres: ["Sport", "Comedy"],
+        tags: {
+          mood: ["energetic", "playful"],
+          pace: "fast",
+          themes: ["competition", "television"],
+        },
+      },
+    },
+  },
 ];
 
 function tinyTitle(id: string, name: string, pattern: string): DemoTitle {
