@@ -59,10 +59,9 @@ export function startBackgroundEncode(
     child.once("exit", (code, signal) => {
       process.off("exit", killOnExit);
       if (!stopping && code !== 0 && code !== 1) {
-        log(
-          `encode: the encoder stopped (${signal ? `killed by ${signal}` : `exit code ${code}`}); ` +
-            "the app serves the titles published before it; start again to go on",
-        );
+        // 2: it said why on the line above (no ffmpeg, a catalog locked by another encoder).
+        const why = code === 2 ? "see above" : signal ? `killed by ${signal}` : `exit code ${code}`;
+        log(`encode: the encoder stopped (${why}); the app serves the titles published before it`);
       }
       resolve(code);
     });
