@@ -15,7 +15,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
@@ -31,6 +31,7 @@ import { demoPorts, demoUrls, describeNetwork } from "../mock-server/main.ts";
 import { appOriginsFor } from "../mock-server/net/doors.ts";
 import { NetworkSupervisor } from "../mock-server/process/supervisor.ts";
 import { emptyCatalog } from "../src/schemas/catalog.ts";
+import { ENCODE_STATUS_PATH } from "../src/schemas/encode-status.ts";
 import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
 import { type BackgroundEncode, startBackgroundEncode } from "./background-encode.ts";
 
@@ -116,10 +117,14 @@ if (values.e2e && !values["skip-encode"]) {
   if (code !== 0 && code !== 1) process.exit(code);
 }
 const encodeInBackground = !values.e2e && !values["skip-encode"];
-// The origin serves an empty catalog until the first title is published, rather than a 503.
-if (encodeInBackground && !existsSync(path.join(catalogDir, "catalog.json"))) {
-  await mkdir(catalogDir, { recursive: true });
-  await new CatalogStore(catalogDir).write(emptyCatalog());
+if (encodeInBackground) {
+  // The origin serves an empty catalog until the first title is published, rather than a 503.
+  if (!existsSync(path.join(catalogDir, "catalog.json"))) {
+    await mkdir(catalogDir, { recursive: true });
+    await new CatalogStore(catalogDir).write(emptyCatalog());
+  }
+  // The last run's progress is not this one's: until the encoder speaks, nothing is known.
+  await rm(path.join(catalogDir, ENCODE_STATUS_PATH), { force: true });
 }
 
 // The network starts in its child process while the app's server starts here.
