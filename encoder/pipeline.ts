@@ -167,11 +167,13 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
       metric,
       scratch,
       signal,
+      (fraction) => context.onStep?.("measure", fraction),
     );
     lap("measure");
 
     context.onStep?.("artwork", 0);
     const thumbnails = await makeThumbnails(source, stagingDir, signal);
+    context.onStep?.("artwork", 0.5);
     const artwork = await makeArtwork(source, stagingDir, signal);
     lap("artwork");
 
@@ -315,6 +317,7 @@ async function measureRenditions(
   metric: Capabilities["metric"],
   scratch: string,
   signal?: AbortSignal,
+  onFraction?: (fraction: number) => void,
 ): Promise<number[]> {
   const sums = playlists.map(() => 0);
   for (const [e, ref] of references.entries()) {
@@ -337,6 +340,7 @@ async function measureRenditions(
     scores.forEach((s, i) => {
       sums[i]! += s;
     });
+    onFraction?.((e + 1) / references.length);
   }
   return sums.map((s) => s / references.length);
 }
