@@ -18,12 +18,14 @@ import {
   resolveSettings,
 } from "./config.ts";
 import { generateDemoSources } from "./demo/generate.ts";
+import { demoSet } from "./demo/titles.ts";
 import { CancelledError, EncoderError, InputError } from "./errors.ts";
 import { type Capabilities, detectCapabilities } from "./ffmpeg/capabilities.ts";
 import { probeSource } from "./ffmpeg/probe.ts";
 import { buildTitle, STEPS, type Step } from "./pipeline.ts";
 import { createProgress } from "./progress.ts";
 import { readMetadata } from "./sources/metadata.ts";
+import { StatusWriter } from "./status.ts";
 
 /** Bump when encoding changes in a way that should re-encode every title. */
 const ENCODER_VERSION = 1;
@@ -42,6 +44,7 @@ Options:
                  config does not choose a curve itself
   --out DIR      catalog folder (default: $CATALOG_DIR or ./catalog)
   --force        encode again even when nothing changed
+  --demo-set S   with no FILE, which demo titles: full (default) or tiny (tests)
   -h, --help     show this help`;
 
 interface Outcome {
@@ -90,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
         config: { type: "string" },
         "tone-map": { type: "boolean" },
         force: { type: "boolean" },
+        "demo-set": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -104,10 +108,23 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const root = path.resolve(args.values.out ?? process.env.CATALOG_DIR ?? "catalog");
+  const setName = args.values["demo-set"] ?? "full";
+  let demoTitles: ReturnType<typeof demoSet>;
+  try {
+    demoTitles = demoSet(setName);
+  } catch (error) {
+    console.error(`encode: ${(error as Error).message}`);
+    return 2;
+  }
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // Run by npm start over an IPC channel (scripts/background-encode.ts): a parent gone stops it.
+  if (process.channel) {
+    process.once("disconnect", stop);
+    process.channel.unref(); // the channel alone must not keep this process alive
+  }
 
   const started = Date.now();
   const caps = await detectCapabilities();
@@ -124,7 +141,10 @@ async function main(argv: string[]): Promise<number> {
   const store = new CatalogStore(root);
   const unlock = await store.lock();
   const progress = createProgress();
+  // Progress for the app too (the origin serves it): the home page shows pending titles.
+  const status = new StatusWriter(root);
   const outcomes: Outcome[] = [];
+  let finished = false;
   try {
     await store.sweep();
     console.log(
@@ -133,9 +153,15 @@ async function main(argv: string[]): Promise<number> {
     );
     let files = args.positionals.map((f) => path.resolve(f));
     if (files.length === 0) {
-      files = await generateDemoSources(path.resolve(".cache/demo-sources"), caps, {
+      for (const t of demoTitles) status.set(t.id, { name: t.metadata.info.name, stage: "source" });
+      const dir = setName === "full" ? ".cache/demo-sources" : `.cache/demo-sources-${setName}`;
+      files = await generateDemoSources(path.resolve(dir), caps, {
         signal: controller.signal,
-        onProgress: (done, total, id) => progress.line(`demo source ${done}/${total} ready: ${id}`),
+        titles: demoTitles,
+        onProgress: (done, total, id) => {
+          status.set(id, { stage: "waiting" });
+          progress.line(`demo source ${done}/${total} ready: ${id}`);
+        },
       });
     }
     const hashOfSettings = settingsHash(settings);
@@ -146,6 +172,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const metadata = await readMetadata(file);
         const id = metadata.id;
+        const info = metadata.info;
         const other = seen.get(id);
         if (other)
           throw new InputError(
@@ -153,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
             `title id "${id}" is already taken by ${other}; rename one or give an "id" in its sidecar`,
           );
         seen.set(id, file);
+        status.set(id, { name: info.name, stage: "waiting" });
         const source = await probeSource(file, controller.signal, {
           toneMap: settings.toneMap,
           canToneMap: caps.toneMap,
@@ -163,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
           .digest("hex")
           .slice(0, 32);
         const catalog = await store.read();
-        const { series, episode, info } = metadata;
+        const { series, episode } = metadata;
         if (!args.values.force && store.isCurrent(catalog, id, inputHash)) {
           await store.updateInfo(
             id,
@@ -177,6 +205,7 @@ async function main(argv: string[]): Promise<number> {
             detail: "",
             seconds: (Date.now() - titleStart) / 1000,
           });
+          status.set(id, { stage: "done" });
           progress.line(`${id}: unchanged`);
           continue;
         }
@@ -195,17 +224,20 @@ async function main(argv: string[]): Promise<number> {
             caps,
             settings,
             signal: controller.signal,
-            onStep: (step: Step, fraction: number) =>
+            onStep: (step: Step, fraction: number) => {
+              status.set(id, { stage: step, fraction });
               progress.update(
                 `${n + 1}/${files.length} ${id}`,
                 step,
                 STEPS.indexOf(step),
                 fraction,
-              ),
+              );
+            },
           },
         );
         if (controller.signal.aborted) throw new CancelledError();
         await store.publish(built.title, series, stagingDir);
+        status.set(id, { stage: "done" });
         const h264 = built.title.renditions.filter((r) => r.codec === "h264");
         outcomes.push({
           id,
@@ -229,6 +261,8 @@ async function main(argv: string[]): Promise<number> {
         } else {
           progress.line(`error: ${error.message}`);
         }
+        // Named by its id when it had one, so the app's pending card goes.
+        status.set([...seen].find(([, f]) => f === file)?.[0] ?? label, { stage: "failed" });
         outcomes.push({
           id: label,
           file,
@@ -238,7 +272,9 @@ async function main(argv: string[]): Promise<number> {
         });
       }
     }
+    finished = true;
   } finally {
+    await status.finish(finished ? "finished" : "stopped");
     progress.stop();
     await store.sweep().catch(() => undefined);
     await unlock();

@@ -198,11 +198,13 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
       metric,
       scratch,
       signal,
+      (fraction) => context.onStep?.("measure", fraction),
     );
     lap("measure");
 
     context.onStep?.("artwork", 0);
     const thumbnails = await makeThumbnails(source, stagingDir, signal);
+    context.onStep?.("artwork", 0.5);
     const artwork = await makeArtwork(source, stagingDir, signal);
     lap("artwork");
 
@@ -355,6 +357,7 @@ async function measureRenditions(
   metric: Capabilities["metric"],
   scratch: string,
   signal?: AbortSignal,
+  onFraction?: (fraction: number) => void,
 ): Promise<number[]> {
   const sums = playlists.map(() => 0);
   for (const [e, ref] of references.entries()) {
@@ -377,6 +380,7 @@ async function measureRenditions(
     scores.forEach((s, i) => {
       sums[i]! += s;
     });
+    onFraction?.((e + 1) / references.length);
   }
   return sums.map((s) => s / references.length);
 }

@@ -4,13 +4,14 @@
  * one title, search). A fastify app factory; `listen` happens in `network.ts`.
  */
 import { realpathSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { CATALOG_PATH } from "../src/schemas/catalog.ts";
+import { ENCODE_STATUS_PATH, parseEncodeStatus } from "../src/schemas/encode-status.ts";
 import { safeCatalogPath } from "./appliance/request.ts";
 import { searchCatalog } from "./catalog/search.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
@@ -49,6 +50,16 @@ export function insideRoot(file: string, root: string): boolean {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 function catalogUnavailable(reply: FastifyReply, error: unknown) {
   const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
   return reply.code(missing ? 503 : 500).send({
@@ -78,6 +89,25 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
   };
   app.get(`/${CATALOG_PATH}`, catalogDocument);
   app.get("/api/catalog", catalogDocument);
+  // The encoder's progress (encoder/status.ts), for the home page's pending titles.
+  app.get(`/${ENCODE_STATUS_PATH}`, async (_request, reply) => {
+    reply.header("cache-control", "no-cache");
+    let text: string;
+    try {
+      text = await readFile(path.join(options.catalogDir, ENCODE_STATUS_PATH), "utf8");
+    } catch {
+      return reply.code(404).send({ error: "no encoder has run on this catalog" });
+    }
+    try {
+      const status = parseEncodeStatus(JSON.parse(text));
+      // An encoder killed outright (SIGKILL, a crash) could not say so: its pid is gone.
+      if (status.state === "running" && !processAlive(status.pid))
+        return reply.send({ ...status, state: "interrupted" });
+      return reply.send(status);
+    } catch (error) {
+      return reply.code(500).send({ error: `${ENCODE_STATUS_PATH}: ${(error as Error).message}` });
+    }
+  });
   app.get<{ Params: { id: string } }>("/api/titles/:id", async (request, reply) => {
     try {
       const title = (await catalog.read()).titles.find((t) => t.id === request.params.id);

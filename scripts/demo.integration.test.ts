@@ -2,19 +2,22 @@
  * `npm start` (scripts/demo.ts) with the delivery network in a child process, over real
  * processes and loopback: killing the network leaves the app's server answering while the
  * network is restarted; Ctrl-C or SIGTERM stops both; a demo killed outright takes its network
- * with it. On an empty catalog (no encoding), with the app's cached production build.
+ * with it. On an empty catalog (no encoding), with the app's cached production build; and on an
+ * empty folder with the tiny demo set encoded in the background (`--demo-set tiny`).
  *
  * Ports: the demo's set moved up by DEMO_TEST_PORT_OFFSET (default 15000, clear of the demo's,
  * the e2e suite's and the browser benchmark's sets).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { demoPorts, demoUrls } from "../mock-server/main.ts";
 import { portAnswers } from "../mock-server/process/readiness.ts";
-import { CATALOG_SCHEMA_VERSION } from "../src/schemas/catalog.ts";
+import { CATALOG_SCHEMA_VERSION, parseCatalog } from "../src/schemas/catalog.ts";
+import { parseEncodeStatus } from "../src/schemas/encode-status.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OFFSET = Number(process.env.DEMO_TEST_PORT_OFFSET ?? 15_000);
@@ -52,19 +55,10 @@ afterEach(async () => {
   }
 });
 
-function startDemo(): Demo {
+function startDemo(args: readonly string[] = ["--skip-encode", "--catalog", catalogDir]): Demo {
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      "scripts/demo.ts",
-      "--skip-encode",
-      "--catalog",
-      catalogDir,
-      "--port-offset",
-      String(OFFSET),
-    ],
+    ["--import", "tsx", "scripts/demo.ts", ...args, "--port-offset", String(OFFSET)],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   const out = { stdout: [] as string[], stderr: [] as string[] };
@@ -193,4 +187,45 @@ describe("npm start with the network in a child process", () => {
     await until(() => !alive(network), 10_000);
     expect(await portAnswers(ports.origin)).toBe(false);
   }, 150_000);
+});
+
+describe("npm start encoding in the background", () => {
+  it("answers while the titles encode, shows each as it is published, and Ctrl-C stops the encoder", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "demo-it-encode-"));
+    const demo = startDemo(["--catalog", dir, "--demo-set", "tiny"]);
+    await demo.line("stdout", /^app: +http/);
+    // Up before any title is: the app, and the origin with an empty catalog.
+    expect((await fetch(APP_URL)).status).toBe(200);
+    const first = parseCatalog(await (await fetch(`${urls.origin}catalog.json`)).json());
+    expect(first.titles).toEqual([]);
+
+    // The encoder's progress, served by the origin, says what is coming.
+    let encoderPid = 0;
+    await until(async () => {
+      const response = await fetch(`${urls.origin}encode-status.json`);
+      if (response.status !== 200) return false;
+      const status = parseEncodeStatus(await response.json());
+      encoderPid = status.pid;
+      return status.state === "running" && status.titles.length === 2;
+    }, 60_000);
+    expect(alive(encoderPid)).toBe(true);
+
+    // Titles appear in the served catalog while the demo runs.
+    await until(async () => {
+      const catalog = parseCatalog(await (await fetch(`${urls.origin}catalog.json`)).json());
+      return catalog.titles.some((t) => t.id === "tiny-bars");
+    }, 120_000);
+
+    // SIGTERM (as Ctrl-C) stops the encoder too, finished or not, and the catalog stays whole.
+    const exited = new Promise((resolve) => demo.process.once("exit", resolve));
+    demo.process.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    await until(() => !alive(encoderPid), 5_000);
+    const catalog = parseCatalog(
+      JSON.parse(await readFile(path.join(dir, "catalog.json"), "utf8")),
+    );
+    for (const title of catalog.titles) expect(existsSync(path.join(dir, title.path))).toBe(true);
+    expect(existsSync(path.join(dir, ".staging"))).toBe(false);
+    expect(await portAnswers(5173 + OFFSET)).toBe(false);
+  }, 180_000);
 });

@@ -1,29 +1,39 @@
 /**
- * `npm start`: the whole demo. Builds (or updates) the demo catalog, then serves it from the
- * origin and serves the app's production build (built once per change of its source, cached in
- * `.cache/app-build/`), and stops everything on Ctrl-C. `npm run dev` (`--dev`) serves the app
- * from the Vite dev server instead, with hot reload.
+ * `npm start`: the whole demo. Serves the demo catalog from the origin and the app's production
+ * build (built once per change of its source, cached in `.cache/app-build/`), then builds or
+ * updates the catalog in the background (scripts/background-encode.ts): the app answers in
+ * seconds and shows each title as it is published, the pending ones with their progress. Ctrl-C
+ * stops everything. `npm run dev` (`--dev`) serves the app from the Vite dev server instead,
+ * with hot reload.
  *
  * The delivery network runs in a child process (mock-server/process/supervisor.ts), so a request
  * that kills it leaves the app's server up; it is restarted with backoff, said on stderr.
  *
- * `--e2e` builds a small catalog from a generated test clip instead and uses ports 10000 higher
- * (the Playwright suite's servers); `--catalog` and `--app-port` move things elsewhere.
+ * `--e2e` builds a small catalog from a generated test clip instead, before serving (the
+ * Playwright suite expects it whole), and uses ports 10000 higher; `--catalog` and `--app-port`
+ * move things elsewhere; `--demo-set tiny` encodes two 6 s titles (the demo's own tests).
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { createServer, type ViteDevServer } from "vite";
 import { type AppBuild, ensureAppBuild } from "../app-server/build.ts";
 import { buildAppServer } from "../app-server/server.ts";
+import { CatalogStore } from "../encoder/catalog/store.ts";
 import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
+import { demoSet } from "../encoder/demo/titles.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
 import { demoPorts, demoUrls, describeNetwork } from "../mock-server/main.ts";
 import { appOriginsFor } from "../mock-server/net/doors.ts";
 import { NetworkSupervisor } from "../mock-server/process/supervisor.ts";
+import { emptyCatalog } from "../src/schemas/catalog.ts";
+import { ENCODE_STATUS_PATH } from "../src/schemas/encode-status.ts";
 import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
+import { type BackgroundEncode, startBackgroundEncode } from "./background-encode.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -35,8 +45,17 @@ const { values } = parseArgs({
     "skip-encode": { type: "boolean" },
     "port-offset": { type: "string" },
     traces: { type: "string", multiple: true },
+    "demo-set": { type: "string" },
   },
 });
+
+const demoSetName = values["demo-set"] ?? "full";
+try {
+  demoSet(demoSetName);
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}`);
+  process.exit(2);
+}
 
 function encode(args: string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -89,12 +108,23 @@ async function buildApp(): Promise<AppBuild> {
 // First: a broken build is reported before minutes of encoding, not after.
 const build = values.dev ? null : await buildApp();
 
-if (!values["skip-encode"]) {
+// The e2e suite's small catalog is encoded before serving: its tests expect every title.
+if (values.e2e && !values["skip-encode"]) {
   const args = ["--out", catalogDir];
-  if (values.e2e) args.push(...(await makeE2eSources(path.join(ROOT, ".cache/e2e-sources-60s"))));
+  args.push(...(await makeE2eSources(path.join(ROOT, ".cache/e2e-sources-60s"))));
   const code = await encode(args);
   // 1 means some inputs failed but the rest are in the catalog: still worth serving.
   if (code !== 0 && code !== 1) process.exit(code);
+}
+const encodeInBackground = !values.e2e && !values["skip-encode"];
+if (encodeInBackground) {
+  // The origin serves an empty catalog until the first title is published, rather than a 503.
+  if (!existsSync(path.join(catalogDir, "catalog.json"))) {
+    await mkdir(catalogDir, { recursive: true });
+    await new CatalogStore(catalogDir).write(emptyCatalog());
+  }
+  // The last run's progress is not this one's: until the encoder speaks, nothing is known.
+  await rm(path.join(catalogDir, ENCODE_STATUS_PATH), { force: true });
 }
 
 // The network starts in its child process while the app's server starts here.
@@ -155,8 +185,17 @@ console.log(`\n${describeNetwork(urls)}\ncatalog:    ${catalogDir}`);
 if (foreign) console.log(`foreign:    ${foreign.url} (streams from outside the catalog)`);
 console.log(`app:        http://127.0.0.1:${appPort}/   <- open this\n`);
 
+// Only now: the app and the network came up without the encoder's load on the CPU.
+let encoder: BackgroundEncode | null = null;
+if (encodeInBackground) {
+  console.log(
+    "encode:     the demo catalog, in the background: titles appear in the app as they are ready\n",
+  );
+  encoder = startBackgroundEncode(["--out", catalogDir, "--demo-set", demoSetName]);
+}
+
 const stop = async () => {
-  await Promise.allSettled([app.close(), network.stop(), foreign?.close()]);
+  await Promise.allSettled([app.close(), network.stop(), foreign?.close(), encoder?.stop()]);
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

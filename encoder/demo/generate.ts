@@ -206,16 +206,17 @@ export async function makeDemoSource(
 export async function generateDemoSources(
   dir: string,
   caps: Capabilities,
-  options: { signal?: AbortSignal; onProgress?: DemoProgress } = {},
+  options: { signal?: AbortSignal; onProgress?: DemoProgress; titles?: readonly DemoTitle[] } = {},
 ): Promise<string[]> {
+  const titles = options.titles ?? DEMO_TITLES;
   // Two at a time: making a source is mostly single-threaded filtering, so two keep both cores busy.
   const limit = pLimit(2);
   let done = 0;
   return Promise.all(
-    DEMO_TITLES.map((title) =>
+    titles.map((title) =>
       limit(async () => {
         const file = await makeDemoSource(title, caps, dir, options.signal);
-        options.onProgress?.(++done, DEMO_TITLES.length, title.id);
+        options.onProgress?.(++done, titles.length, title.id);
         return file;
       }),
     ),

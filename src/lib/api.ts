@@ -6,6 +6,11 @@
  * `NetworkDownError`, which pages show as such and retry by themselves.
  */
 import { CATALOG_PATH, type Catalog, parseCatalog } from "../schemas/catalog.ts";
+import {
+  ENCODE_STATUS_PATH,
+  type EncodeStatus,
+  parseEncodeStatus,
+} from "../schemas/encode-status.ts";
 import { RUNTIME_CONFIG_GLOBAL, resolveRuntimeConfig } from "../schemas/runtime-config.ts";
 
 const servers = resolveRuntimeConfig(
@@ -61,4 +66,19 @@ export async function fetchCatalog(signal?: AbortSignal): Promise<Catalog> {
     throw new Error(`The origin answered ${response.status}: ${message}`);
   }
   return parseCatalog(body);
+}
+
+/** The encoder's progress (encoder/status.ts), or null when no encoder has run on the catalog. */
+export async function fetchEncodeStatus(signal?: AbortSignal): Promise<EncodeStatus | null> {
+  let response: Response;
+  try {
+    response = await fetch(originUrl(ENCODE_STATUS_PATH), { signal });
+  } catch (error) {
+    if ((error as Error).name === "AbortError") throw error;
+    throw new NetworkDownError("The origin", ORIGIN_URL);
+  }
+  if (response.status === 404) return null;
+  if (!response.ok)
+    throw new Error(`The origin answered ${response.status} for the encoder's progress`);
+  return parseEncodeStatus(await response.json());
 }

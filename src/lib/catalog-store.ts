@@ -23,6 +23,11 @@ interface CatalogStore {
   load: CatalogLoad;
   /** Loads unless loaded or loading; `force` reloads after an error, or tries again now. */
   fetch(force?: boolean): Promise<void>;
+  /**
+   * Looks again without showing "Loading" (titles published while the app is open); the
+   * catalog is replaced only when the document changed. Failures are left to the next look.
+   */
+  refresh(): Promise<void>;
 }
 
 /** Runs `run` after `ms`; returns what cancels it. */
@@ -64,10 +69,25 @@ export function createCatalogStore(
         inFlight = false;
       }
     },
+    async refresh() {
+      const { load } = get();
+      if (inFlight || load.state !== "ready") return;
+      inFlight = true;
+      try {
+        const catalog = await fetcher();
+        const current = get().load;
+        if (current.state === "ready" && current.catalog.generatedAt !== catalog.generatedAt)
+          set({ load: { state: "ready", catalog } });
+      } catch {
+        // The next look, or a page's own load, says what is wrong.
+      } finally {
+        inFlight = false;
+      }
+    },
   }));
 }
 
-const catalogStore = createCatalogStore();
+export const catalogStore = createCatalogStore();
 
 /** The catalog load state; starts loading on first use. */
 export function useCatalog(): { load: CatalogLoad; retry: () => void } {

@@ -4,8 +4,10 @@
  */
 import type { ReactNode } from "react";
 import { type CatalogLoad, useCatalog } from "../../lib/catalog-store.ts";
+import { usePendingTitles } from "../../lib/encode-status-store.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import type { Catalog } from "../../schemas/catalog.ts";
+import { PendingTitles } from "./PendingTitles.tsx";
 
 export function WithCatalog({ children }: { children: (catalog: Catalog) => ReactNode }) {
   const { load, retry } = useCatalog();
@@ -51,12 +53,23 @@ export function CatalogStatus({
       </main>
     );
   }
-  if (load.catalog.titles.length === 0) {
-    return (
-      <main>
-        <p>The catalog is empty: run `npm run encode` to encode titles into it.</p>
-      </main>
-    );
-  }
+  if (load.catalog.titles.length === 0) return <EmptyCatalog />;
   return <>{children(load.catalog)}</>;
+}
+
+/** No title yet: those the encoder is making, if it is running, else how to make some. */
+function EmptyCatalog() {
+  const pending = usePendingTitles();
+  return (
+    <main className="home">
+      {pending.length > 0 ? (
+        <>
+          <p>The first titles are being encoded: each appears here as soon as it is ready.</p>
+          <PendingTitles titles={pending} />
+        </>
+      ) : (
+        <p>The catalog is empty: run `npm run encode` to encode titles into it.</p>
+      )}
+    </main>
+  );
 }

@@ -1,15 +1,18 @@
 /**
  * Home: the featured title on its backdrop, then rows of cards (continue watching, because you
- * watched, new, genres, moods). Arrow keys move across the rows; Enter opens a title.
+ * watched, new, genres, moods), and the titles still being encoded. Arrow keys move across the
+ * rows; Enter opens a title.
  */
 import type { KeyboardEvent } from "react";
 import { Link } from "wouter";
 import { useStore } from "zustand";
 import { originUrl } from "../../lib/api.ts";
+import { usePendingTitles } from "../../lib/encode-status-store.ts";
 import { paths } from "../../lib/routes.ts";
 import { viewingHistory } from "../../lib/viewing-history.ts";
 import type { Catalog } from "../../schemas/catalog.ts";
 import { moveFocus } from "./focus-grid.ts";
+import { PendingTitles } from "./PendingTitles.tsx";
 import { featured, homeRows } from "./recommend.ts";
 import { minutes, TitleCard } from "./TitleCard.tsx";
 
@@ -17,6 +20,7 @@ export function HomePage({ catalog }: { catalog: Catalog }) {
   const history = useStore(viewingHistory(), (s) => s.entries);
   const rows = homeRows(catalog, history);
   const hero = featured(catalog);
+  const pending = usePendingTitles();
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     const card = (event.target as HTMLElement).closest<HTMLElement>("[data-row]");
@@ -58,6 +62,8 @@ export function HomePage({ catalog }: { catalog: Catalog }) {
           </div>
         </section>
       )}
+      {/* Before the rows: where a title that is coming shows, and its progress. */}
+      <PendingTitles titles={pending} />
       {/* biome-ignore lint/a11y/noStaticElementInteractions: arrow keys move focus between the links inside */}
       <div className="rows" onKeyDown={onKeyDown}>
         {rows.map((row, r) => (

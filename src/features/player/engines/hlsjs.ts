@@ -40,6 +40,8 @@ type HlsModule = typeof import("hls.js");
  * it, and only re-made when older than this many segment durations.
  */
 const DECISION_MAX_AGE_SEGMENTS = 2;
+/** Seconds of media hls.js keeps ahead of the playhead at most (its own default minimum). */
+const MAX_BUFFER_AHEAD_SEC = 30;
 /** First retry delay: a retry goes to another appliance, so waiting 1 s (hls.js) only drains. */
 const RETRY_DELAY_MS = 250;
 /** A nudge past a frozen playhead: hls.js's gap controller steps 0.1 s. */
@@ -406,6 +408,11 @@ export function createHlsAdapter(options: AdapterOptions): EngineAdapter {
         loader: routingLoader(defaults.loader, loaderHooks),
         // -1: hls.js's own choice (the start of VOD, the live edge).
         startPosition: startAtSec ?? -1,
+        // hls.js buffers past its 30 s up to 60 MB (at most 600 s): a whole title of minutes
+        // on a fast link, and a throttle in the network lab would then change nothing on
+        // screen for minutes. 30 s ahead at most, as shaka keeps its 10 s goal.
+        maxBufferLength: MAX_BUFFER_AHEAD_SEC,
+        maxMaxBufferLength: MAX_BUFFER_AHEAD_SEC,
         // Our ABR caps to the picture itself; the engine's own ABR gets its own option.
         capLevelToPlayerSize: !ours && capToPlayerSize,
         ...(routed
