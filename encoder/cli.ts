@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
+import type { CodecBdRates } from "../src/schemas/catalog.ts";
 import { CatalogStore } from "./catalog/store.ts";
 import {
   type EncoderConfig,
@@ -54,6 +55,7 @@ interface Outcome {
   renditions?: string;
   topKbps?: number;
   bdRate?: number | null;
+  codecBdRate?: CodecBdRates;
   seconds: number;
 }
 
@@ -73,7 +75,11 @@ function describeCodecs(settings: EncoderSettings, caps: Capabilities): string {
   const names = { h264: "H.264", av1: "AV1", vp9: "VP9" } as const;
   const chosen = (Object.keys(names) as (keyof typeof names)[]).filter((c) => settings.codecs[c]);
   const list = `codecs ${chosen.map((c) => names[c]).join(" + ")}`;
-  return !settings.codecs.av1 && !caps.av1 ? `${list} (no libsvtav1: no AV1)` : list;
+  const missing = [
+    ...(!settings.codecs.vp9 && !caps.vp9 ? ["libvpx-vp9: no VP9"] : []),
+    ...(!settings.codecs.av1 && !caps.av1 ? ["libsvtav1: no AV1"] : []),
+  ];
+  return missing.length > 0 ? `${list} (no ${missing.join("; no ")})` : list;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -241,6 +247,7 @@ async function main(argv: string[]): Promise<number> {
           renditions: h264.map((r) => `${r.height}p`).join(" "),
           topKbps: Math.round(Math.max(...h264.map((r) => r.averageBitrateBps)) / 1000),
           bdRate: built.title.encoding.bdRatePercent,
+          codecBdRate: built.title.encoding.codecBdRatePercent ?? {},
           seconds: (Date.now() - titleStart) / 1000,
         });
         progress.line(`${id}: encoded in ${((Date.now() - titleStart) / 1000).toFixed(1)} s`);
@@ -279,19 +286,28 @@ async function main(argv: string[]): Promise<number> {
 function printSummary(outcomes: Outcome[], root: string, seconds: number): void {
   if (outcomes.length === 0) return;
   const table = new Table({
-    head: ["title", "status", "H.264 ladder", "top kbit/s", "BD-rate", "time (s)"],
+    head: [
+      "title",
+      "status",
+      "H.264 ladder",
+      "top kbit/s",
+      "BD-rate",
+      "VP9 vs H.264",
+      "AV1 vs H.264",
+      "time (s)",
+    ],
   });
+  const percent = (p: number | null | undefined) =>
+    p === undefined ? "" : p === null ? "n/a" : `${p > 0 ? "+" : ""}${p}%`;
   for (const o of outcomes) {
     table.push([
       o.id,
       o.status === "failed" ? `failed: ${o.detail.slice(0, 60)}` : o.status,
       o.renditions ?? "",
       o.topKbps ?? "",
-      o.bdRate === undefined
-        ? ""
-        : o.bdRate === null
-          ? "n/a"
-          : `${o.bdRate > 0 ? "+" : ""}${o.bdRate}%`,
+      percent(o.bdRate),
+      percent(o.codecBdRate?.vp9),
+      percent(o.codecBdRate?.av1),
       o.seconds.toFixed(1),
     ]);
   }

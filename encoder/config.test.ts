@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TRIAL_OPTIONS } from "./analysis/trials.ts";
 import { ConfigError, defaultSettings, parseConfig, resolveSettings } from "./config.ts";
 import { DEFAULT_LADDER_OPTIONS } from "./ladder/select.ts";
-import { SEGMENT_SEC, SVT_PRESET, X264_PRESET } from "./package/codecs.ts";
+import { SEGMENT_SEC, SVT_PRESET, VP9_CPU_USED, X264_PRESET } from "./package/codecs.ts";
 
 /** Debian's ffmpeg 5.1 as capabilities.ts sees it: no libvmaf. */
 const DEBIAN = {
@@ -16,7 +16,7 @@ const BARE = { encoders: new Set(["libx264", "aac"]), filters: new Set(["psnr"])
 const DEFAULTS_FILE = {
   ladder: { bottomKbps: 150, maxKbps: 8000, maxRungs: 7 },
   segmentSec: 2,
-  codecs: { h264: { preset: "veryfast" }, av1: { preset: 12 } },
+  codecs: { h264: { preset: "veryfast" }, av1: { preset: 12 }, vp9: { preset: 5 } },
   trials: { crfs: [21, 29, 37], excerptCount: 2, excerptSec: 2 },
   metric: "auto",
   jobs: 2,
@@ -42,6 +42,7 @@ describe("encoder config", () => {
     expect(settings.codecs).toEqual({
       h264: { preset: X264_PRESET },
       av1: { preset: SVT_PRESET },
+      vp9: { preset: VP9_CPU_USED },
     });
     expect(settings.metric).toBe("ssim");
     expect(settings.toneMap).toBe("off");
@@ -71,7 +72,7 @@ describe("encoder config", () => {
     expect(resolve({ toneMap: "hable" })).toThrow(/zscale and tonemap filters.*set "off"/);
     // The same requests on an ffmpeg that has them pass.
     const vp9 = resolveSettings(parseConfig({ codecs: { vp9: {} } }, "c"), DEBIAN);
-    expect(vp9.codecs).toEqual({ h264: { preset: X264_PRESET }, vp9: { preset: 6 } });
+    expect(vp9.codecs).toEqual({ h264: { preset: X264_PRESET }, vp9: { preset: VP9_CPU_USED } });
   });
 
   it("carries each field into the settings", () => {

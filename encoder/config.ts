@@ -13,7 +13,7 @@ import { DEFAULT_TRIAL_OPTIONS, type TrialOptions } from "./analysis/trials.ts";
 import { EncoderError } from "./errors.ts";
 import type { Capabilities } from "./ffmpeg/capabilities.ts";
 import { DEFAULT_LADDER_OPTIONS, type LadderOptions } from "./ladder/select.ts";
-import { SEGMENT_SEC, SVT_PRESET, X264_PRESET } from "./package/codecs.ts";
+import { SEGMENT_SEC, SVT_PRESET, VP9_CPU_USED, X264_PRESET } from "./package/codecs.ts";
 
 /** A config file that cannot be used: nothing is encoded. */
 export class ConfigError extends EncoderError {
@@ -32,9 +32,6 @@ const X264_PRESETS = [
   "veryslow",
 ] as const;
 export type X264Preset = (typeof X264_PRESETS)[number];
-
-/** libvpx-vp9's `-cpu-used` for VOD (`-deadline good`): the codec branch's choice, measured there. */
-const VP9_CPU_USED = 6;
 
 /** The tone-mapping curves of ffmpeg's `tonemap` filter worth offering for HDR to SDR. */
 export const TONE_MAP_CURVES = ["hable", "mobius", "reinhard"] as const;
@@ -194,10 +191,11 @@ export function resolveSettings(
       }
     }
   } else {
-    // No codecs section: what the encoder did before configs existed, AV1 only where available.
+    // No codecs section: H.264, and AV1 and VP9 where this ffmpeg has them.
     codecs = {
       h264: { preset: X264_PRESET },
       ...(caps.encoders.has(ENCODER_OF.av1) ? { av1: { preset: SVT_PRESET } } : {}),
+      ...(caps.encoders.has(ENCODER_OF.vp9) ? { vp9: { preset: VP9_CPU_USED } } : {}),
     };
   }
 

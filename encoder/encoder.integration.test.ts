@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Catalog, parseCatalog } from "../src/schemas/catalog.ts";
+import { type Catalog, parseCatalog, type VideoCodec } from "../src/schemas/catalog.ts";
 import { makeTestClip } from "./demo/test-clip.ts";
 
 const exec = promisify(execFile);
@@ -70,6 +70,34 @@ async function keyframeTimes(playlist: string): Promise<number[]> {
     .map((line) => Math.round(Number(line.split(",")[0]) * 1000) / 1000);
 }
 
+const CODECS_PATTERN: Record<VideoCodec, RegExp> = {
+  h264: /^avc1\.64[0-9a-f]{4}$/,
+  vp9: /^vp09\.00\.\d{2}\.08$/,
+  av1: /^av01\.0\.\d{2}M\.08$/,
+};
+
+/** ffprobe's video streams of a manifest: index and codec name, in order. */
+async function videoStreams(input: string[]): Promise<{ index: number; codec: string }[]> {
+  const { stdout } = await exec("ffprobe", [
+    "-v",
+    "error",
+    "-select_streams",
+    "v",
+    "-show_entries",
+    "stream=index,codec_name",
+    "-of",
+    "csv=p=0",
+    ...input,
+  ]);
+  // The HLS demuxer lists each stream again under each program (variant): keep one of each.
+  const byIndex = new Map<number, string>();
+  for (const line of stdout.trim().split("\n")) {
+    const [index, codec] = line.split(",");
+    byIndex.set(Number(index), codec ?? "");
+  }
+  return [...byIndex].map(([index, codec]) => ({ index, codec }));
+}
+
 describe("npm run encode", () => {
   let work: string;
   let out: string;
@@ -108,10 +136,9 @@ describe("npm run encode", () => {
     expect(title.audio.map((a) => a.codecs)).toEqual(["mp4a.40.2", "mp4a.40.2"]);
     expect(title.subtitles.map((s) => s.language)).toEqual(["en"]);
     for (const r of title.renditions) {
-      // Codecs strings read from the init segments: H.264 High profile, AV1 Main 8-bit.
-      expect(r.codecs).toMatch(
-        r.codec === "h264" ? /^avc1\.64[0-9a-f]{4}$/ : /^av01\.0\.\d{2}M\.08$/,
-      );
+      // Codecs strings read from the init segments: H.264 High profile, VP9 profile 0 and AV1
+      // Main, both 8-bit.
+      expect(r.codecs).toMatch(CODECS_PATTERN[r.codec]);
       expect(r.peakBitrateBps).toBeGreaterThanOrEqual(r.averageBitrateBps);
       expect(r.quality.metric).toBe(title.encoding.metric);
     }
@@ -170,6 +197,44 @@ describe("npm run encode", () => {
       ]);
     }
   });
+
+  it("adds VP9 rungs whose CODECS both manifests carry and ffmpeg decodes through either", async () => {
+    const title = catalog.titles[0]!;
+    const vp9 = title.renditions.filter((r) => r.codec === "vp9");
+    // The clip's ladder has 2 or 3 H.264 rungs: VP9 gets each (bottom, middle, top).
+    expect(vp9.length).toBe(Math.min(3, title.renditions.filter((r) => r.codec === "h264").length));
+    const hls = await readFile(path.join(out, title.manifests.hls), "utf8");
+    const dash = await readFile(path.join(out, title.manifests.dash), "utf8");
+    for (const r of vp9) {
+      const uri = path.posix.relative(title.path, r.playlist);
+      const inf = hls.split("\n")[hls.split("\n").indexOf(uri) - 1] ?? "";
+      expect(inf).toContain(`CODECS="${r.codecs},mp4a.40.2"`);
+      expect(dash).toContain(`<Representation id="${r.id}" codecs="${r.codecs}"`);
+    }
+    // VP9 and H.264 in separate adaptation sets (a set may not mix codecs).
+    expect(dash.match(/<AdaptationSet[^>]*contentType="video"/g)?.length).toBe(
+      new Set(title.renditions.map((r) => r.codec)).size,
+    );
+    for (const manifest of [title.manifests.hls, title.manifests.dash]) {
+      const input = ["-allowed_extensions", "ALL", "-i", path.join(out, manifest)];
+      const streams = await videoStreams(input.filter((a) => a !== "-i"));
+      const vp9Streams = streams.filter((s) => s.codec === "vp9");
+      expect(vp9Streams.length, manifest).toBe(vp9.length);
+      // Decode the top VP9 rendition (the last one listed) through the manifest, all of it.
+      const { stderr } = await exec("ffmpeg", [
+        "-v",
+        "error",
+        ...input,
+        "-map",
+        `0:${vp9Streams[vp9Streams.length - 1]!.index}`,
+        "-f",
+        "null",
+        "-",
+      ]);
+      expect(stderr, manifest).toBe("");
+    }
+    expect(Object.keys(title.encoding.codecBdRatePercent ?? {}).sort()).toEqual(["av1", "vp9"]);
+  }, 60_000);
 
   it("aligns keyframes across all renditions, at every segment boundary", async () => {
     const title = catalog.titles[0]!;

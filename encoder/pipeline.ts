@@ -31,7 +31,13 @@ import {
   type PackagedTitle,
   peakBitrateBps,
 } from "./package/tracks.ts";
-import { ladderSaving, reportMarkdown, scoreReferenceLadder, type TitleReport } from "./report.ts";
+import {
+  codecSavings,
+  ladderSaving,
+  reportMarkdown,
+  scoreReferenceLadder,
+  type TitleReport,
+} from "./report.ts";
 import type { SourceMetadata } from "./sources/metadata.ts";
 
 export const STEPS = ["analyse", "encode", "measure", "artwork", "write"] as const;
@@ -49,16 +55,37 @@ export function av1CrfFor(x264Crf: number): number {
 }
 
 /**
- * AV1 costs several times H.264's encode time, so it gets the bottom, middle and top rungs
- * only: enough for the ABR to climb and descend, at a third of the cost.
+ * VP9 rungs get 20% fewer bits than H.264's, between x264 and SVT-AV1 as libvpx at speed 6
+ * sits in published comparisons; measured afterwards like the others. libvpx's CRF (0-63) is
+ * mapped from x264's through x264 23 ~ libvpx 33 and x264 35 ~ libvpx 50, as for AV1.
  */
-export function av1Rungs<T>(ladder: readonly T[]): T[] {
+const VP9_BITRATE_RATIO = 0.8;
+export function vp9CrfFor(x264Crf: number): number {
+  return Math.round(Math.min(63, Math.max(10, 33 + ((x264Crf - 23) * 17) / 12)));
+}
+
+/**
+ * AV1 and VP9 cost several times H.264's encode time, so they get the bottom, middle and top
+ * rungs only: enough for the ABR to climb and descend, at a third of the cost.
+ */
+export function extraCodecRungs<T>(ladder: readonly T[]): T[] {
   if (ladder.length <= 3) return [...ladder];
   const picks = new Set([0, Math.floor((ladder.length - 1) / 2), ladder.length - 1]);
   return ladder.filter((_, i) => picks.has(i));
 }
 
-export function planRenditions(ladder: readonly LadderRung[], av1: boolean): RenditionPlan[] {
+/** The codecs beyond H.264 to encode, as the ffmpeg at hand allows. */
+export interface ExtraCodecs {
+  av1: boolean;
+  vp9: boolean;
+}
+
+const EXTRA: { codec: "vp9" | "av1"; ratio: number; crf: (x264Crf: number) => number }[] = [
+  { codec: "vp9", ratio: VP9_BITRATE_RATIO, crf: vp9CrfFor },
+  { codec: "av1", ratio: AV1_BITRATE_RATIO, crf: av1CrfFor },
+];
+
+export function planRenditions(ladder: readonly LadderRung[], extra: ExtraCodecs): RenditionPlan[] {
   const plans: RenditionPlan[] = ladder.map((r) => ({
     id: `h264-${r.height}p-${Math.round(r.targetBitrateBps / 1000)}k`,
     codec: "h264",
@@ -67,15 +94,16 @@ export function planRenditions(ladder: readonly LadderRung[], av1: boolean): Ren
     crf: r.crf,
     targetBitrateBps: r.targetBitrateBps,
   }));
-  if (av1) {
-    for (const r of av1Rungs(ladder)) {
-      const target = Math.round((r.targetBitrateBps * AV1_BITRATE_RATIO) / 1000) * 1000;
+  for (const { codec, ratio, crf } of EXTRA) {
+    if (!extra[codec]) continue;
+    for (const r of extraCodecRungs(ladder)) {
+      const target = Math.round((r.targetBitrateBps * ratio) / 1000) * 1000;
       plans.push({
-        id: `av1-${r.height}p-${target / 1000}k`,
-        codec: "av1",
+        id: `${codec}-${r.height}p-${target / 1000}k`,
+        codec,
         width: r.width,
         height: r.height,
-        crf: av1CrfFor(r.crf),
+        crf: crf(r.crf),
         targetBitrateBps: target,
       });
     }
@@ -137,8 +165,11 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
     lap("analyse");
 
     context.onStep?.("encode", 0);
-    // Only codecs the config kept (and the ffmpeg at hand has) are planned; VP9 comes with branch codec.
-    const plans = planRenditions(ladder, settings.codecs.av1 !== undefined);
+    // Only codecs the config kept (and the ffmpeg at hand has) are planned.
+    const plans = planRenditions(ladder, {
+      av1: settings.codecs.av1 !== undefined,
+      vp9: settings.codecs.vp9 !== undefined,
+    });
     const encoded = await encodeAndSegment({
       source,
       renditions: plans,
@@ -196,6 +227,13 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
 
     const reference = scoreReferenceLadder(trials.points, source.height);
     const bdRate = ladderSaving(ladder, reference);
+    const codecBdRate = codecSavings(
+      packaged.video.map((v, i) => ({
+        codec: v.codec,
+        bitrateBps: averageBitrateBps(v),
+        quality: measured[i]!,
+      })),
+    );
     lap("write");
     const report: TitleReport = {
       titleId: job.id,
@@ -211,6 +249,7 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
       ladder,
       reference,
       bdRatePercent: bdRate,
+      codecBdRatePercent: codecBdRate,
       renditions: packaged.video.map((v, i) => ({
         id: v.id,
         codec: v.codec,
@@ -282,6 +321,7 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
       encoding: {
         metric,
         bdRatePercent: bdRate,
+        codecBdRatePercent: codecBdRate,
         report: at("report.md"),
         inputHash: job.inputHash,
         encodedAt: now.toISOString(),

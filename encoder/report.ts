@@ -3,7 +3,7 @@
  * reference ladder scored on the same trials, and the BD-rate between the two, so that the
  * claim "per-title encoding saves bits" is a measurement of this title.
  */
-import type { QualityMetric } from "../src/schemas/catalog.ts";
+import type { CodecBdRates, QualityMetric, VideoCodec } from "../src/schemas/catalog.ts";
 import { toScore } from "./analysis/quality.ts";
 import { bdRatePercent } from "./ladder/bdrate.ts";
 import { curvesByResolution, qualityAt, type RatePoint } from "./ladder/hull.ts";
@@ -33,6 +33,8 @@ export interface TitleReport {
   reference: { width: number; height: number; bitrateBps: number; quality: number }[];
   /** Per-title ladder against the reference ladder at equal quality; negative = fewer bits. */
   bdRatePercent: number | null;
+  /** Each other codec's final renditions against H.264's, measured; negative = fewer bits. */
+  codecBdRatePercent: CodecBdRates;
   renditions: RenditionOutcome[];
   /** What was done differently for this source (rotation, downmix, tone-mapping...), one line each. */
   notes: string[];
@@ -61,6 +63,32 @@ export function ladderSaving(
   );
 }
 
+/**
+ * BD-rate of each codec's final renditions against H.264's, at equal measured quality (the
+ * metric's linear form, as for the ladder) over the range both cover: what the codec saves on
+ * this title. Null when the two share no quality range (e.g. a single rung).
+ */
+export function codecSavings(
+  renditions: readonly { codec: VideoCodec; bitrateBps: number; quality: number }[],
+): CodecBdRates {
+  const curve = (codec: VideoCodec) =>
+    renditions
+      .filter((r) => r.codec === codec)
+      .map((r) => ({ bitrateBps: r.bitrateBps, quality: r.quality }));
+  const h264 = curve("h264");
+  const out: CodecBdRates = {};
+  for (const codec of ["vp9", "av1"] as const) {
+    const points = curve(codec);
+    if (points.length > 0 && h264.length > 0) out[codec] = bdRatePercent(h264, points);
+  }
+  return out;
+}
+
+const signed = (percent: number | null | undefined) =>
+  percent === null || percent === undefined ? "n/a" : `${percent > 0 ? "+" : ""}${percent}%`;
+
+const CODEC_NAMES: Record<VideoCodec, string> = { h264: "H.264", vp9: "VP9", av1: "AV1" };
+
 const kbps = (bps: number) => `${Math.round(bps / 1000)}`;
 
 export function reportMarkdown(report: TitleReport): string {
@@ -75,6 +103,18 @@ export function reportMarkdown(report: TitleReport): string {
     ...(report.notes.length > 0 ? [...report.notes.map((n) => `- ${n}`), ""] : []),
     `**BD-rate against the fixed reference ladder: ${report.bdRatePercent === null ? "n/a (no common quality range)" : `${report.bdRatePercent > 0 ? "+" : ""}${report.bdRatePercent}%`}** (negative: the per-title ladder needs that many fewer bits for the same quality).`,
     "",
+    ...(Object.keys(report.codecBdRatePercent).length > 0
+      ? [
+          "## Codecs against H.264",
+          "",
+          "BD-rate of each codec's final renditions against H.264's at equal measured quality (negative: fewer bits).",
+          "",
+          ...Object.entries(report.codecBdRatePercent).map(
+            ([codec, percent]) => `- ${CODEC_NAMES[codec as VideoCodec]}: ${signed(percent)}`,
+          ),
+          "",
+        ]
+      : []),
     "## Ladder",
     "",
     "| rendition | resolution | target kbit/s | average kbit/s | peak kbit/s | predicted | measured |",

@@ -1,5 +1,5 @@
 /**
- * What the ffmpeg at hand can do. Debian's 5.1 has libx264, libsvtav1 and flite but no
+ * What the ffmpeg at hand can do. Debian's 5.1 has libx264, libsvtav1, libvpx-vp9 and flite but no
  * libvmaf; other builds differ, so the encoder asks instead of assuming.
  */
 import type { QualityMetric } from "../../src/schemas/catalog.ts";
@@ -13,6 +13,8 @@ export interface Capabilities {
   filters: ReadonlySet<string>;
   metric: QualityMetric;
   av1: boolean;
+  /** libvpx-vp9: Debian's build has it; a VP9 ladder (bottom, middle, top rungs) is added when it does. */
+  vp9: boolean;
   drawtext: boolean;
   flite: boolean;
   /**
@@ -58,6 +60,7 @@ export async function detectCapabilities(): Promise<Capabilities> {
     filters,
     metric,
     av1: encoders.has("libsvtav1"),
+    vp9: encoders.has("libvpx-vp9"),
     drawtext: filters.has("drawtext"),
     flite: filters.has("flite"),
     toneMap: filters.has("zscale") && filters.has("tonemap"),

@@ -1,6 +1,6 @@
 /**
  * The final encodes, packaged once as CMAF: one ffmpeg process decodes the source once and
- * writes every video rendition (H.264, and AV1 when available), every audio language and
+ * writes every video rendition (H.264, and AV1 and VP9 when available), every audio language and
  * every subtitle track. ffmpeg's HLS muxer cuts the fMP4 segments; the playlists and the MPD
  * are then written by `hls.ts` and `dash.ts` from the segments' own boxes.
  */
@@ -9,7 +9,7 @@ import path from "node:path";
 import type { VideoCodec } from "../../src/schemas/catalog.ts";
 import { displayFilters, type SourceInfo } from "../ffmpeg/probe.ts";
 import { ffmpeg } from "../ffmpeg/run.ts";
-import { av1Args, h264Args, SEGMENT_SEC, type VideoEncodeSettings } from "./codecs.ts";
+import { av1Args, h264Args, SEGMENT_SEC, type VideoEncodeSettings, vp9Args } from "./codecs.ts";
 import { readInit, readSegmentTiming } from "./mp4.ts";
 import {
   type AudioTrackFiles,
@@ -64,6 +64,12 @@ export const STEREO_DOWNMIX =
 export function audioChannelArgs(channels: number): string[] {
   return channels > 2 ? ["-af", STEREO_DOWNMIX] : ["-ac", "2"];
 }
+
+const CODEC_ARGS: Record<VideoCodec, (s: VideoEncodeSettings) => string[]> = {
+  h264: h264Args,
+  av1: av1Args,
+  vp9: vp9Args,
+};
 
 const AUDIO_BITRATE = "128k";
 const AUDIO_RATE = 48_000;
@@ -142,12 +148,7 @@ export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles
     const dir = path.join(titleDir, "video", r.id);
     await mkdir(dir, { recursive: true });
     const settings = encodeSettings(r, source.frameRate, segmentSec, input.presets?.[r.codec]);
-    args.push(
-      "-map",
-      `[o${i}]`,
-      ...(r.codec === "av1" ? av1Args(settings) : h264Args(settings)),
-      ...hlsOutput(dir, segmentSec),
-    );
+    args.push("-map", `[o${i}]`, ...CODEC_ARGS[r.codec](settings), ...hlsOutput(dir, segmentSec));
   }
 
   const audio = source.audio.map((stream, i) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readSegmentTiming } from "./mp4.ts";
+import { readSegmentTiming, vp9Codecs } from "./mp4.ts";
 
 /** An ISO-BMFF box: 32-bit size, 4-letter type, payload. */
 function box(type: string, ...payload: Uint8Array[]): Uint8Array {
@@ -58,5 +58,21 @@ describe("readSegmentTiming", () => {
     const broken = box("moof");
     new DataView(broken.buffer).setUint32(0, 999);
     expect(() => readSegmentTiming(broken, 0)).toThrow(/overruns/);
+  });
+});
+
+describe("vp9Codecs", () => {
+  it("reads profile, level and bit depth from vpcC", () => {
+    // The vpcC payload ffmpeg 5.1 writes for 8-bit 4:2:0 at 640x360 (level 2.1).
+    const ffmpeg = Uint8Array.of(1, 0, 0, 0, 0, 21, 0x80, 2, 2, 2, 0, 0);
+    expect(vp9Codecs(ffmpeg)).toBe("vp09.00.21.08");
+    // Profile 2, level 4.1, 10-bit 4:2:0.
+    expect(vp9Codecs(Uint8Array.of(1, 0, 0, 0, 2, 41, 0xa2, 1, 1, 1, 0, 0))).toBe("vp09.02.41.10");
+  });
+
+  it("refuses a vpcC version it cannot read", () => {
+    expect(() => vp9Codecs(Uint8Array.of(0, 0, 0, 0, 0, 21, 0x80))).toThrow(
+      /vpcC version 0 is not 1/,
+    );
   });
 });

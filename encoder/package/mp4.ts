@@ -100,12 +100,33 @@ function codecsOf(buf: Uint8Array, entry: Box): string {
     const bitDepth = highBitDepth ? (twelveBit ? 12 : 10) : 8;
     return `av01.${profile}.${dec2(level)}${tier}.${dec2(bitDepth)}`;
   }
+  if (entry.type === "vp09") {
+    const vpcC = findBox(buf, ["vpcC"], entry.start + VISUAL_SAMPLE_ENTRY_BYTES, entry.end);
+    if (!vpcC) throw new Error("vp09 sample entry has no vpcC");
+    return vp9Codecs(buf.subarray(vpcC.start, vpcC.end));
+  }
   if (entry.type === "mp4a") {
     const esds = findBox(buf, ["esds"], entry.start + AUDIO_SAMPLE_ENTRY_BYTES, entry.end);
     return `mp4a.40.${esds ? audioObjectType(buf, esds) : 2}`;
   }
   if (entry.type === "Opus") return "opus";
   throw new Error(`unsupported sample entry "${entry.type}"`);
+}
+
+/**
+ * `vp09.PP.LL.DD` from a vpcC box's payload (VP Codec ISO-BMFF binding, version 1: version and
+ * flags, profile, level, then bit depth in the high 4 bits). The short form: the optional
+ * fields after it (chroma, colour, range) then mean 4:2:0 BT.709 limited range, which is what
+ * we encode, while ffmpeg writes "unspecified" colour for lavfi sources, a value browsers may
+ * refuse in the long form.
+ */
+export function vp9Codecs(vpcC: Uint8Array): string {
+  if (vpcC.length < 7 || vpcC[0] !== 1)
+    throw new Error(`vpcC version ${vpcC[0]} is not 1: cannot read the VP9 profile and level`);
+  const profile = vpcC[4]!;
+  const level = vpcC[5]!;
+  const bitDepth = vpcC[6]! >> 4;
+  return `vp09.${dec2(profile)}.${dec2(level)}.${dec2(bitDepth)}`;
 }
 
 /** Walk the esds descriptors to the AudioSpecificConfig and read its object type (2 = AAC-LC). */

@@ -28,6 +28,7 @@ import type {
   SegmentError,
   SegmentLoaded,
   SteeringAnswer,
+  VideoCodec,
 } from "./types.ts";
 
 /** Key of the prediction errors when no steering answer named an appliance. */
@@ -40,6 +41,7 @@ export class AbrController {
   private readonly selector: ApplianceSelector;
   private renditions: Rendition[] = [];
   private capabilities: CapabilityResult[] = [];
+  private askedCodec: VideoCodec | null = null;
   private codecChoice: CodecChoice = { codec: "h264", reason: "no renditions" };
   /** Renditions of the chosen codec, and the quality-per-bit ladder among them. */
   private codecRenditions: Rendition[] = [];
@@ -68,6 +70,12 @@ export class AbrController {
     this.renditions = [...renditions];
     this.previousRenditionId = null;
     this.abandonedToId = null;
+    this.rebuildLadder();
+  }
+
+  /** A codec the viewer asked for (null: the controller's own choice); see `chooseCodec`. */
+  askForCodec(codec: VideoCodec | null): void {
+    this.askedCodec = codec;
     this.rebuildLadder();
   }
 
@@ -113,6 +121,7 @@ export class AbrController {
       estimateSource: estimate.source,
       ttfbMs,
       codec: this.codecChoice.codec,
+      codecReason: this.codecChoice.reason,
       ladder: input.ladder.map((r) => r.id),
       previousRenditionId: currentIndex === null ? null : (input.ladder[currentIndex]?.id ?? null),
       rules: outcomes,
@@ -246,7 +255,7 @@ export class AbrController {
   }
 
   private rebuildLadder(): void {
-    this.codecChoice = chooseCodec(this.renditions, this.capabilities);
+    this.codecChoice = chooseCodec(this.renditions, this.capabilities, this.askedCodec);
     this.codecRenditions = this.renditions.filter((r) => r.codec === this.codecChoice.codec);
     this.ladder = efficientLadder(this.codecRenditions, this.config.rules);
   }
@@ -287,6 +296,7 @@ export class AbrController {
         estimateSource: estimate.source,
         ttfbMs,
         codec: this.codecChoice.codec,
+        codecReason: this.codecChoice.reason,
         ladder: this.ladder.map((r) => r.id),
         previousRenditionId: p.renditionId,
         rules: [],

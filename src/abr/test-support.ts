@@ -12,7 +12,7 @@ export function rendition(
   return {
     id,
     codec,
-    codecs: codec === "av1" ? "av01.0.08M.08" : "avc1.64001f",
+    codecs: { av1: "av01.0.08M.08", vp9: "vp09.00.40.08", h264: "avc1.64001f" }[codec],
     width: Math.round((height * 16) / 9),
     height,
     frameRate: 24,
@@ -36,6 +36,12 @@ export const AV1: Rendition[] = [
   rendition("av1-480", "av1", 480, 800_000, 74),
   rendition("av1-720", "av1", 720, 1_600_000, 86),
   rendition("av1-1080", "av1", 1080, 3_000_000, 94),
+];
+
+export const VP9: Rendition[] = [
+  rendition("vp9-480", "vp9", 480, 900_000, 73),
+  rendition("vp9-720", "vp9", 720, 1_900_000, 85),
+  rendition("vp9-1080", "vp9", 1080, 3_600_000, 93),
 ];
 
 export function steering(ids: string[], ttlSec = 30, outOfRotation: string[] = []): SteeringAnswer {

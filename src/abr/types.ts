@@ -51,6 +51,8 @@ export interface DecisionInputs {
   estimateSource: EstimateSource;
   ttfbMs: number;
   codec: VideoCodec;
+  /** Why this codec (`chooseCodec`'s reason). */
+  codecReason: string;
   /** Candidate ids after the codec filter and the quality-per-bit pruning, lowest first. */
   ladder: string[];
   previousRenditionId: string | null;

@@ -2,7 +2,7 @@
  * `/watch/:id`: a catalog title in the player, started where the link says (`?t=`) or where the
  * viewer left it, its position saved to the viewing history as it plays, the next episode
  * offered at the end, Escape back to the title page, and the network lab one click away
- * (`?lab=1` opens it with the page). `?engine=`, `?abr=`, `?cap=` and `?profile=` set the
+ * (`?lab=1` opens it with the page). `?engine=`, `?abr=`, `?cap=`, `?profile=` and `?codec=` set the
  * player up as the link says (src/lib/routes.ts, `playerSettingsFrom`).
  */
 import { useCallback, useEffect, useMemo, useState } from "react";

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { paths, playerSettingsFrom, startTimeFrom, withPlayerSettings } from "./routes.ts";
+import {
+  codecFrom,
+  paths,
+  playerSettingsFrom,
+  startTimeFrom,
+  withPlayerSettings,
+} from "./routes.ts";
 
 describe("routes", () => {
   it("builds deep links that survive odd ids and queries", () => {
@@ -32,10 +38,18 @@ describe("player settings in a link", () => {
       capToPlayerSize: false,
       profile: "hsdpa/bus_1",
       startAtSec: 42,
+      codec: null,
     });
     expect(
       playerSettingsFrom(new URLSearchParams("engine=vlc&abr=mine&cap=yes&profile=../../etc&t=-1")),
-    ).toEqual({ engine: null, abr: null, capToPlayerSize: null, profile: null, startAtSec: null });
+    ).toEqual({
+      engine: null,
+      abr: null,
+      capToPlayerSize: null,
+      profile: null,
+      startAtSec: null,
+      codec: null,
+    });
   });
 
   it("writes a setup back, keeping the page's own parameters, and reads it the same", () => {
@@ -54,6 +68,17 @@ describe("player settings in a link", () => {
       capToPlayerSize: true,
       profile: "3g",
       startAtSec: 61,
+      codec: null,
     });
+  });
+});
+
+describe("codecFrom", () => {
+  it("reads one of our codecs from ?codec=, else null", () => {
+    expect(codecFrom(new URLSearchParams("codec=vp9"))).toBe("vp9");
+    expect(codecFrom(new URLSearchParams("codec=av1&t=3"))).toBe("av1");
+    expect(codecFrom(new URLSearchParams("codec=hevc"))).toBeNull();
+    expect(codecFrom(new URLSearchParams(""))).toBeNull();
+    expect(playerSettingsFrom(new URLSearchParams("codec=vp9")).codec).toBe("vp9");
   });
 });

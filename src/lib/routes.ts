@@ -2,6 +2,8 @@
  * Every page's address, in one place: the app shell routes on these patterns and the features
  * link with these builders, so a deep link and a click always agree.
  */
+import type { VideoCodec } from "../schemas/catalog.ts";
+
 export const ROUTES = {
   home: "/",
   title: "/title/:id",
@@ -34,6 +36,12 @@ export function startTimeFrom(search: URLSearchParams): number | null {
   return Number(raw);
 }
 
+/** `codec` of a watch link (`?codec=h264|vp9|av1`), or null when absent or not one of ours. */
+export function codecFrom(search: URLSearchParams): VideoCodec | null {
+  const raw = search.get("codec");
+  return raw === "h264" || raw === "vp9" || raw === "av1" ? raw : null;
+}
+
 /** The playback engines a link may ask for with `?engine=`. */
 export type EngineParam = "hlsjs" | "shaka";
 
@@ -45,7 +53,8 @@ export function engineFrom(search: URLSearchParams): EngineParam | null {
 
 /**
  * A player's setup as a link carries it: `engine`, `abr` (ours|engine), `cap` (1|0: cap to
- * the player's size), `profile` (a shaping profile for this session alone) and `t` (start).
+ * the player's size), `profile` (a shaping profile for this session alone), `t` (start) and
+ * `codec`. `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
  * Anything absent or malformed is null: the player's default.
  */
 export interface PlayerLinkSettings {
@@ -54,6 +63,8 @@ export interface PlayerLinkSettings {
   capToPlayerSize: boolean | null;
   profile: string | null;
   startAtSec: number | null;
+  /** `codec` (h264|vp9|av1): the codec to play when the title has it. */
+  codec: VideoCodec | null;
 }
 
 /** Profile names as the network has them: "3g", "hsdpa/bus_1" (a --traces folder's). */
@@ -69,6 +80,7 @@ export function playerSettingsFrom(search: URLSearchParams): PlayerLinkSettings 
     capToPlayerSize: cap === "1" ? true : cap === "0" ? false : null,
     profile: profile && profile.length <= 100 && PROFILE_NAME.test(profile) ? profile : null,
     startAtSec: startTimeFrom(search),
+    codec: codecFrom(search),
   };
 }
 

@@ -42,13 +42,17 @@ export const Quality = z.object({
 });
 export type Quality = z.infer<typeof Quality>;
 
-export const VideoCodec = z.enum(["h264", "av1"]);
+export const VideoCodec = z.enum(["h264", "vp9", "av1"]);
 export type VideoCodec = z.infer<typeof VideoCodec>;
+
+/** BD-rate of a codec's renditions against H.264's on one title, by codec; null: not comparable. */
+export const CodecBdRates = z.partialRecord(VideoCodec, z.number().nullable());
+export type CodecBdRates = z.infer<typeof CodecBdRates>;
 
 export const Rendition = z.object({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   codec: VideoCodec,
-  /** RFC 6381 codecs string read from the init segment, e.g. `avc1.64001f`. */
+  /** RFC 6381 codecs string read from the init segment, e.g. `avc1.64001f`, `vp09.00.21.08`. */
   codecs: z.string().min(1),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -134,6 +138,8 @@ export const Encoding = z.object({
   metric: QualityMetric,
   /** BD-rate of the per-title ladder against the fixed reference ladder, in percent (negative = fewer bits). */
   bdRatePercent: z.number().nullable(),
+  /** Each other codec against H.264, measured on the final renditions (absent before VP9 came). */
+  codecBdRatePercent: CodecBdRates.optional(),
   report: CatalogPath,
   /** Hash of the source bytes and the encoder settings: equal hash, nothing to encode again. */
   inputHash: z.string().regex(/^[0-9a-f]{16,64}$/),

@@ -50,6 +50,8 @@ export const ExportedDecision = z.object({
     estimateSource: z.string(),
     ttfbMs: ms,
     codec: z.string(),
+    /** Why that codec; absent in exports made before VP9 came. */
+    codecReason: z.string().optional(),
     ladder: z.array(z.string()),
     previousRenditionId: z.string().nullable(),
     rules: z.array(RuleOutcome),

@@ -27,7 +27,7 @@ export function Player({
   link = null,
 }: {
   item: PlayItem;
-  /** What the page's link asks for (`?engine=`, `?abr=`, `?cap=`, `?profile=`): the player
+  /** What the page's link asks for (`?engine=`, `?abr=`, `?cap=`, `?profile=`, `?codec=`): the player
    * starts so; absent ones take the player's defaults. The menus can still change them. */
   link?: PlayerLinkSettings | null;
   /** The episode that follows (from the app shell, which knows the catalog): a countdown at the end. */
@@ -47,6 +47,7 @@ export function Player({
   const [abr, setAbr] = useState<AbrMode>(link?.abr ?? "ours");
   const [capToPlayerSize, setCapToPlayerSize] = useState(link?.capToPlayerSize ?? true);
   const shapingProfile = link?.profile ?? null;
+  const codec = link?.codec ?? null;
   const [copied, setCopied] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
@@ -64,6 +65,7 @@ export function Player({
     attempt,
     startAtSec,
     shapingProfile,
+    codec,
   });
   const error = useStore(store, (s) => s.error);
   const stalled = useStore(store, (s) => s.status === "stalled");

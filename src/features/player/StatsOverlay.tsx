@@ -126,6 +126,10 @@ export function StatsOverlay({
         </dd>
         <dt>dropped frames</dt>
         <dd>{qoe.droppedFrames}</dd>
+        <dt>codec</dt>
+        <dd data-testid="stats-codec">
+          {last ? `${last.inputs.codec}: ${last.inputs.codecReason}` : "—"}
+        </dd>
         <dt>last decision</dt>
         <dd data-testid="stats-reason">{last?.reason ?? "—"}</dd>
       </dl>

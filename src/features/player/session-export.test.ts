@@ -19,6 +19,7 @@ const decision: Decision = {
     estimateSource: "appliance",
     ttfbMs: 30,
     codec: "h264",
+    codecReason: "only H.264 renditions",
     ladder: ["h264-234p", "h264-360p"],
     previousRenditionId: null,
     rules: [{ rule: "throughput", kind: "proposal", index: 1, reason: "fits" }],

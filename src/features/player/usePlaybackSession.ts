@@ -11,7 +11,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ORIGIN_ID } from "../../abr/appliances.ts";
 import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
-import type { CapabilityResult, Rendition } from "../../abr/types.ts";
+import type { CapabilityResult, Rendition, VideoCodec } from "../../abr/types.ts";
 import { createAdminClient } from "../../lib/admin-client.ts";
 import { ADMIN_URL, ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
 import type { SessionExport } from "../../schemas/session-export.ts";
@@ -50,7 +50,7 @@ const HINT_WEIGHT_SEC = 2;
 async function capabilities(renditions: Rendition[]): Promise<CapabilityResult[]> {
   if (!("mediaCapabilities" in navigator)) return [];
   const results: CapabilityResult[] = [];
-  for (const codec of ["av1", "h264"] as const) {
+  for (const codec of ["av1", "vp9", "h264"] as const) {
     const top = renditions.filter((r) => r.codec === codec).sort((a, b) => b.height - a.height)[0];
     if (!top) continue;
     const info = await navigator.mediaCapabilities.decodingInfo({
@@ -109,12 +109,22 @@ export interface SessionSettings {
   startAtSec?: number;
   /** A shaping profile for this session alone (a link's `?profile=`), on titles of ours. */
   shapingProfile?: string | null;
+  /** The codec a link asks for (?codec=); null: the controller chooses. Read at a session's start. */
+  codec?: VideoCodec | null;
 }
 
 export function usePlaybackSession(
   video: HTMLVideoElement | null,
   item: PlayItem,
-  { engine, abr, capToPlayerSize, attempt, startAtSec, shapingProfile = null }: SessionSettings,
+  {
+    engine,
+    abr,
+    capToPlayerSize,
+    attempt,
+    startAtSec,
+    shapingProfile = null,
+    codec = null,
+  }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
   // Where the next session starts: the page's start for a new stream; where the viewer was
@@ -129,6 +139,8 @@ export function usePlaybackSession(
   cap.current = capToPlayerSize;
   const firstStart = useRef(startAtSec);
   firstStart.current = startAtSec;
+  const askedCodec = useRef(codec);
+  askedCodec.current = codec;
   // What identifies the stream: a new item object for the same title or URL (a parent's
   // re-render) must not restart the session.
   const subject = item.kind === "title" ? item.title : item.url;
@@ -140,6 +152,7 @@ export function usePlaybackSession(
     let current: EngineAdapter | null = null;
     const now = () => performance.now();
     const controller = new AbrController(abrConfig({}), now);
+    controller.askForCodec(askedCodec.current);
     const memory = new EstimateMemory(browserStorage());
     const s = store.getState();
     s.begin(engine, abr, now());

@@ -218,6 +218,8 @@ describe("estimateQualityScore and codecOf", () => {
   it("reads the codec family from the codec string", () => {
     expect(codecOf("av01.0.08M.08")).toBe("av1");
     expect(codecOf("avc1.64001f")).toBe("h264");
+    expect(codecOf("vp09.00.21.08")).toBe("vp9");
+    expect(codecOf("vp9")).toBe("vp9");
     expect(codecOf("hvc1.1.6.L93.B0")).toBe("h264");
     expect(codecOf(undefined)).toBe("h264");
   });

@@ -38,21 +38,25 @@ export const MIN_SCORE_STEP = 2.5;
 const DEFAULT_FPS = 30;
 /** Bits per pixel at which the picture gets 1 − 1/e (63%) of its resolution's ceiling. */
 const BPP_KNEE = 0.05;
-/** AV1 needs about 30% fewer bits than H.264 for the same picture. */
-const AV1_BIT_GAIN = 1 / 0.7;
+/** AV1 needs about 30% fewer bits than H.264 for the same picture, VP9 about 20% (the
+ * encoder's own bitrate ratios, `encoder/pipeline.ts`). */
+const BIT_GAIN: Record<VideoCodec, number> = { h264: 1, vp9: 1 / 0.8, av1: 1 / 0.7 };
 const SMALLEST_PIXELS = 320 * 180;
 const LARGEST_PIXELS = 3840 * 2160;
 
-/** The codec family of a codec string: AV1 or, for anything else, H.264's ladder. */
+/** The codec family of a codec string: AV1, VP9 or, for anything else, H.264's ladder. */
 export function codecOf(codecs: string | undefined): VideoCodec {
-  return codecs?.trim().toLowerCase().startsWith("av01") ? "av1" : "h264";
+  const c = codecs?.trim().toLowerCase() ?? "";
+  if (c.startsWith("av01")) return "av1";
+  if (c.startsWith("vp09") || c.startsWith("vp9")) return "vp9";
+  return "h264";
 }
 
 /**
  * Quality score (0-100) estimated for a variant nobody measured:
  *
  *   ceiling = 40 + 60 × log(pixels / 320×180) / log(3840×2160 / 320×180), clamped to 20..100
- *   bpp     = bitrate / (width × height × fps)   (× 1/0.7 for AV1)
+ *   bpp     = bitrate / (width × height × fps)   (× 1/0.7 for AV1, × 1/0.8 for VP9)
  *   score   = ceiling × (1 − e^(−bpp / 0.05))
  *
  * The ceiling rises with resolution (180p 40, 360p 57, 720p 73, 1080p 83, 2160p 100); bits per
@@ -75,7 +79,7 @@ export function estimateQualityScore(
     100,
     Math.max(20, 40 + (60 * Math.log(pixels / SMALLEST_PIXELS)) / span),
   );
-  const bpp = (bitrateBps / (pixels * fps)) * (codec === "av1" ? AV1_BIT_GAIN : 1);
+  const bpp = (bitrateBps / (pixels * fps)) * BIT_GAIN[codec];
   return ceiling * (1 - Math.exp(-Math.max(0, bpp) / BPP_KNEE));
 }
 
@@ -89,7 +93,7 @@ function undeclaredCodec(variants: readonly ForeignVariant[]): VideoCodec {
   const declared = new Set(
     variants.filter((v) => v.codecs !== undefined).map((v) => codecOf(v.codecs)),
   );
-  return declared.size === 1 && declared.has("av1") ? "av1" : "h264";
+  return declared.size === 1 ? [...declared][0]! : "h264";
 }
 
 /**
@@ -109,7 +113,7 @@ export function foreignRenditions(variants: readonly ForeignVariant[]): Renditio
     return {
       id: v.id,
       codec,
-      codecs: v.codecs ?? (codec === "av1" ? "av01" : "avc1"),
+      codecs: v.codecs ?? { av1: "av01", vp9: "vp09", h264: "avc1" }[codec],
       width: Math.max(1, Math.round(v.width)),
       height: Math.max(1, Math.round(v.height)),
       frameRate: v.frameRate > 0 ? v.frameRate : DEFAULT_FPS,

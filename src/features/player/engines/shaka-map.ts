@@ -28,7 +28,7 @@ export interface VariantLike {
 
 /** shaka's codec prefix for `preferredVideo`, so shaka keeps the codec our controller chose. */
 export function shakaCodecPrefix(codec: VideoCodec): string {
-  return codec === "av1" ? "av01" : "avc1";
+  return { av1: "av01", vp9: "vp09", h264: "avc1" }[codec];
 }
 
 /** The rendition id we give a foreign stream's video stream (one per video stream). */
