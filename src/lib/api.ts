@@ -52,14 +52,18 @@ export function originUrl(catalogPath: string): string {
   return `${ORIGIN_URL}/${catalogPath}`;
 }
 
-export async function fetchCatalog(signal?: AbortSignal): Promise<Catalog> {
-  let response: Response;
+/** GET a catalog path from the origin; a connection refused or dropped is `NetworkDownError`. */
+async function fetchFromOrigin(catalogPath: string, signal?: AbortSignal): Promise<Response> {
   try {
-    response = await fetch(originUrl(CATALOG_PATH), { signal });
+    return await fetch(originUrl(catalogPath), { signal });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;
     throw new NetworkDownError("The origin", ORIGIN_URL);
   }
+}
+
+export async function fetchCatalog(signal?: AbortSignal): Promise<Catalog> {
+  const response = await fetchFromOrigin(CATALOG_PATH, signal);
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const message = (body as { error?: string } | null)?.error ?? response.statusText;
@@ -70,13 +74,7 @@ export async function fetchCatalog(signal?: AbortSignal): Promise<Catalog> {
 
 /** The encoder's progress (encoder/status.ts), or null when no encoder has run on the catalog. */
 export async function fetchEncodeStatus(signal?: AbortSignal): Promise<EncodeStatus | null> {
-  let response: Response;
-  try {
-    response = await fetch(originUrl(ENCODE_STATUS_PATH), { signal });
-  } catch (error) {
-    if ((error as Error).name === "AbortError") throw error;
-    throw new NetworkDownError("The origin", ORIGIN_URL);
-  }
+  const response = await fetchFromOrigin(ENCODE_STATUS_PATH, signal);
   if (response.status === 404) return null;
   if (!response.ok)
     throw new Error(`The origin answered ${response.status} for the encoder's progress`);
