@@ -82,7 +82,12 @@ export const EncoderConfigSchema = z.strictObject({
           error: "must rise from the first CRF to the last, each once",
         })
         .default([...DEFAULT_TRIAL_OPTIONS.crfs]),
-      excerptCount: whole(1, 6).default(DEFAULT_TRIAL_OPTIONS.excerptCount),
+      excerptCount: z
+        .union([whole(1, 6), z.literal("auto")], {
+          error:
+            'must be a whole number from 1 to 6, or "auto" (one a minute of the title, 2 to 6)',
+        })
+        .default(DEFAULT_TRIAL_OPTIONS.excerptCount),
       excerptSec: whole(1, 10).default(DEFAULT_TRIAL_OPTIONS.excerptSec),
     })
     .default({

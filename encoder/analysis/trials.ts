@@ -20,7 +20,8 @@ import { h264Args } from "../package/codecs.ts";
 import { scoreAgainstReference } from "./score.ts";
 
 export interface TrialOptions {
-  excerptCount: number;
+  /** "auto": one excerpt a minute of the title, 2 to 6 (excerptCountFor). */
+  excerptCount: number | "auto";
   excerptSec: number;
   crfs: readonly number[];
   /** Extra CRF for resolutions below 540p, where the cheapest encodes reach 3G rates. */
@@ -31,7 +32,7 @@ export interface TrialOptions {
 }
 
 export const DEFAULT_TRIAL_OPTIONS: TrialOptions = {
-  excerptCount: 2,
+  excerptCount: "auto",
   excerptSec: 2,
   // Three CRFs a resolution keep the trials within the time budget; the curves between them
   // are interpolated in log bitrate, where they are close to straight.
@@ -44,6 +45,17 @@ export const DEFAULT_TRIAL_OPTIONS: TrialOptions = {
 export interface Excerpt {
   startSec: number;
   durationSec: number;
+}
+
+/** Excerpts an "auto" setting takes: one a minute, so that a long title's scenes each get one
+ * (a 4 min feature of four 1 min scenes gets four, not the two at its ends), never fewer than
+ * the two that short titles have always had, never more than six (the trials' time). */
+export const AUTO_EXCERPTS = { perSec: 60, min: 2, max: 6 } as const;
+
+export function excerptCountFor(durationSec: number, setting: number | "auto"): number {
+  if (setting !== "auto") return setting;
+  const perMinute = Math.round(durationSec / AUTO_EXCERPTS.perSec);
+  return Math.min(AUTO_EXCERPTS.max, Math.max(AUTO_EXCERPTS.min, perMinute));
 }
 
 /**
@@ -97,7 +109,11 @@ export async function runTrials(
   options = DEFAULT_TRIAL_OPTIONS,
 ): Promise<TrialResult> {
   const { source, metric, workDir, signal } = context;
-  const excerpts = chooseExcerpts(source.durationSec, options.excerptCount, options.excerptSec);
+  const excerpts = chooseExcerpts(
+    source.durationSec,
+    excerptCountFor(source.durationSec, options.excerptCount),
+    options.excerptSec,
+  );
   const heights = trialHeights(source.height, options.heights);
   const limit = pLimit(options.concurrency);
   const display = displayFilters(source);
