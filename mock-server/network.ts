@@ -14,6 +14,8 @@ import { FaultBook, targetOf } from "./faults/faults.ts";
 import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
+import { AllowList } from "./proxy/allow-list.ts";
+import { DEFAULT_UPSTREAM_LIMITS, Upstream, type UpstreamLimits } from "./proxy/upstream.ts";
 import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping/profiles.ts";
 import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
 import { MAX_APPLIANCES } from "./steering/registry.ts";
@@ -80,6 +82,8 @@ export interface NetworkOptions {
   appOrigins?: readonly string[];
   /** The heartbeat secret for appliances in other processes; made at random when not given. */
   heartbeatSecret?: string;
+  /** Limits on fetching foreign streams from their hosts (proxy/upstream.ts). */
+  upstreamLimits?: Partial<UpstreamLimits>;
 }
 
 export interface Network {
@@ -87,6 +91,8 @@ export interface Network {
   /** Shaping profiles by name: the generated ones and every trace of `traceDirs`. */
   profiles: Record<string, Profile>;
   faults: FaultBook;
+  /** The hosts foreign streams may come from through the network (streams users opened). */
+  allowList: AllowList;
   appliances: Appliance[];
   steering: SteeringService;
   urls: { origin: string; steering: string; admin: string; appliances: Record<string, string> };
@@ -143,7 +149,15 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     }
   }
 
-  const origin = await buildOrigin({ catalogDir: options.catalogDir });
+  const allowList = new AllowList();
+  const upstream = new Upstream(allowList, {
+    ...DEFAULT_UPSTREAM_LIMITS,
+    ...options.upstreamLimits,
+  });
+  const origin = await buildOrigin({
+    catalogDir: options.catalogDir,
+    proxy: { upstream, allowList },
+  });
   const originUrl = await origin.listen({ host, port: ports.origin ?? 0 });
   const originBase = `${originUrl}/`;
 
@@ -155,6 +169,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatSecret,
     appOrigins,
+    allowList,
   });
   await steering.app.ready();
   steeringListener = new Listener(
@@ -164,6 +179,9 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   );
   await steeringListener.start();
 
+  // A cache key is a catalog path, or a foreign stream's upstream URL (appliance.ts).
+  const fillObject = async (key: string) =>
+    /^https?:\/\//.test(key) ? upstream.fetch(new URL(key)) : fetchFromOrigin(key);
   const fetchFromOrigin = async (catalogPath: string) => {
     const response = await fetch(`${originBase}${catalogPath}`);
     // The origin refusing a path (404, 403) means the file is not in the catalog.
@@ -179,7 +197,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const appliances = specs.map((spec, i) => {
     const cache = new ApplianceCache(
       spec.capacityBytes,
-      fetchFromOrigin,
+      fillObject,
       { ...spec.fill },
       (p) => targetOf(spec.id, p).title,
     );
@@ -191,6 +209,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
         port: ports.appliances?.[i] ?? 0,
         capacitySessions: spec.capacitySessions,
         capacityBps: spec.capacityBps,
+        upstreamRefusal: (url) => allowList.refusal(url),
       },
       cache,
       faults,
@@ -281,6 +300,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     catalog,
     profiles,
     faults,
+    allowList,
     appliances,
     steering,
     steeringListener,
