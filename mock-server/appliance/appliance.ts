@@ -353,7 +353,9 @@ export class Appliance {
       "content-length": body.length,
       etag: object.etag,
       "accept-ranges": "bytes",
-      "cache-control": "public, max-age=31536000, immutable",
+      // A live playlist of a foreign stream changes; everything else never does.
+      "cache-control":
+        object.maxAgeMs === undefined ? "public, max-age=31536000, immutable" : "no-cache",
       ...(range ? { "content-range": contentRange(range, object.body.length) } : {}),
     });
     if (req.method === "HEAD") {

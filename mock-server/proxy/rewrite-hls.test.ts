@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { proxiedPath } from "./allow-list.ts";
 import { parseAttributeList, rewriteHls } from "./rewrite-hls.ts";
+import { isLiveManifest } from "./upstream.ts";
 
 const map = (u: URL) => proxiedPath(u);
 const P = "/proxy/https/media.example.com";
@@ -151,5 +152,17 @@ describe("parseAttributeList", () => {
   });
   it.each(['A="unclosed', "lowercase=1", "NOEQUALS", 'A="x"B=1'])("refuses %s", (text) => {
     expect(parseAttributeList(text)).toBeNull();
+  });
+});
+
+describe("isLiveManifest", () => {
+  it("tells a live playlist or a dynamic MPD from a VOD one", () => {
+    expect(isLiveManifest("hls", "#EXTM3U\n#EXTINF:2,\na.ts\n")).toBe(true);
+    expect(isLiveManifest("hls", "#EXTM3U\n#EXTINF:2,\na.ts\n#EXT-X-ENDLIST\n")).toBe(false);
+    expect(isLiveManifest("hls", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n")).toBe(false);
+    expect(
+      isLiveManifest("dash", '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic">'),
+    ).toBe(true);
+    expect(isLiveManifest("dash", '<MPD type="static">')).toBe(false);
   });
 });

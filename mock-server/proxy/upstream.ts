@@ -44,6 +44,17 @@ export interface UpstreamObject {
   body: Buffer;
   contentType: string;
   etag: string;
+  /** Set for a live manifest, which changes: the cache keeps it this long. */
+  maxAgeMs?: number;
+}
+
+/** How long a live manifest is kept: under any segment's length, so a player sees each new one. */
+export const LIVE_MANIFEST_MAX_AGE_MS = 1_000;
+
+/** A live playlist (no EXT-X-ENDLIST, segments listed) or a dynamic MPD changes as it plays. */
+export function isLiveManifest(kind: "hls" | "dash", text: string): boolean {
+  if (kind === "hls") return /^#EXTINF:/m.test(text) && !/^#EXT-X-ENDLIST/m.test(text);
+  return /<MPD[^>]*\stype\s*=\s*["']dynamic["']/.test(text);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -205,7 +216,13 @@ export class Upstream {
         502,
         `${url.href} is a manifest of ${body.length} bytes, past the proxy's ${this.limits.maxManifestBytes} for a manifest`,
       );
-    return { body: this.rewrite(kind, body.toString("utf8"), url, requested), contentType, etag };
+    const text = body.toString("utf8");
+    return {
+      body: this.rewrite(kind, text, url, requested),
+      contentType,
+      etag,
+      ...(isLiveManifest(kind, text) ? { maxAgeMs: LIVE_MANIFEST_MAX_AGE_MS } : {}),
+    };
   }
 
   private rewrite(kind: "hls" | "dash", text: string, url: URL, requested: URL): Buffer {
