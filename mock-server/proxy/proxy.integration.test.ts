@@ -124,6 +124,11 @@ describe("registering a foreign stream", () => {
       "isp-b-1",
     ]);
     expect(network.allowList.list()).toContain(upstream.url);
+    // The lab reads the allowed hosts from the admin API.
+    const state = (await (await fetch(`${network.urls.admin}admin/state`)).json()) as {
+      proxy: { allowedHosts: string[] };
+    };
+    expect(state.proxy.allowedHosts).toEqual([upstream.url]);
   });
 
   it.each([
