@@ -6,6 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseForeignStreamAnswer } from "../../src/schemas/steering.ts";
 import { type Network, startNetwork } from "../network.ts";
@@ -256,5 +257,43 @@ describe("the appliances' proxy route", () => {
     const response = await appliance(proxied("/dash/manifest.mpd"));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain(`<BaseURL>/proxy/http/${other.host}/media/</BaseURL>`);
+  });
+});
+
+describe("arbitrary proxied paths", () => {
+  /** A GET with the path sent exactly as given (fetch would normalise it). */
+  const rawGet = (base: string, path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const { hostname, port } = new URL(base);
+      const req = http.get({ hostname, port, path, agent: false }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+    });
+
+  it("get a 4xx naming the cause, never a 5xx, from the appliances and the origin", async () => {
+    // Printable ASCII without spaces: what a client can put on a request line. The host is
+    // never an allowed one (it would be fetched, and an upstream's failure is a 502 by design).
+    const suffix = fc.stringMatching(/^[!-~]{0,80}$/).filter((p) => !p.includes(upstream.host));
+    const prefix = fc.constantFrom(
+      "",
+      "http/",
+      "https/",
+      "http/127.0.0.1:1/",
+      "ftp/",
+      "http/%2e%2e/",
+    );
+    await fc.assert(
+      fc.asyncProperty(prefix, suffix, async (head, tail) => {
+        for (const base of [network.urls.appliances["isp-a-1"]!, network.urls.origin]) {
+          const status = await rawGet(base, `/proxy/${head}${tail}`);
+          expect(status, `/proxy/${head}${tail}`).toBeGreaterThanOrEqual(400);
+          expect(status, `/proxy/${head}${tail}`).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect((await appliance("/health")).status).toBe(200);
   });
 });
