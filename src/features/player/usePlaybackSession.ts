@@ -399,7 +399,8 @@ export function usePlaybackSession(
               .catch(() => [])
               .then((results) => controller.setCapabilities(results)),
           ])
-        : Promise.resolve();
+        : // A proxied stream's per-session shaping, before the engine's first request.
+          shaped;
       const [fetched] = await Promise.all([manifest, ready, engineCode.catch(() => null)]);
       if (cancelled) return;
       if (!fetched.ok) {
