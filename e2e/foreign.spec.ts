@@ -195,6 +195,8 @@ test("a URL that is not there shows the error screen with the URL and a retry", 
   await page.goto(deepLink(missing));
   const error = page.locator(".player-error");
   await expect(error).toContainText(`Could not load ${missing}: HTTP 404`);
+  // Asked through the network's proxy, whose answer is quoted.
+  await expect(error).toContainText(`The network's proxy: ${missing} answered HTTP 404.`);
   await expect(error.getByRole("button", { name: "Retry" })).toBeVisible();
   // Retry asks again (and, the file still missing, says the same).
   await error.getByRole("button", { name: "Retry" }).click();
