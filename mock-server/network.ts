@@ -14,7 +14,7 @@ import { FaultBook, targetOf } from "./faults/faults.ts";
 import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
-import { AllowList } from "./proxy/allow-list.ts";
+import { AllowList, checkUpstreamUrl } from "./proxy/allow-list.ts";
 import { DEFAULT_UPSTREAM_LIMITS, Upstream, type UpstreamLimits } from "./proxy/upstream.ts";
 import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping/profiles.ts";
 import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
@@ -84,6 +84,11 @@ export interface NetworkOptions {
   heartbeatSecret?: string;
   /** Limits on fetching foreign streams from their hosts (proxy/upstream.ts). */
   upstreamLimits?: Partial<UpstreamLimits>;
+  /**
+   * Hosts foreign streams may always be fetched from, besides those users open (e.g. the CDN a
+   * manifest's segments are on): URLs, of which the scheme, host and port count.
+   */
+  allowedUpstreams?: readonly string[];
 }
 
 export interface Network {
@@ -130,6 +135,16 @@ function checkApplianceIds(specs: readonly ApplianceSpec[]): void {
   }
 }
 
+/** Configured upstream hosts as URLs, or an error naming the bad one and the fix. */
+function checkAllowedUpstreams(urls: readonly string[]): URL[] {
+  return urls.map((text) => {
+    const checked = checkUpstreamUrl(text);
+    if (!checked.ok)
+      throw new Error(`--allow-upstream "${text}": ${checked.error} (give it as http://host:port)`);
+    return checked.url;
+  });
+}
+
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
@@ -149,7 +164,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     }
   }
 
-  const allowList = new AllowList();
+  const allowList = new AllowList(checkAllowedUpstreams(options.allowedUpstreams ?? []));
   const upstream = new Upstream(allowList, {
     ...DEFAULT_UPSTREAM_LIMITS,
     ...options.upstreamLimits,

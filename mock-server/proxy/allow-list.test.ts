@@ -62,12 +62,23 @@ describe("AllowList", () => {
   });
 
   it("forgets the oldest host past its limit", () => {
-    const small = new AllowList(2);
+    const small = new AllowList([], 2);
     small.allow(url("http://a.test/"));
     small.allow(url("http://b.test/"));
     small.allow(url("http://a.test/again")); // a again: now the newest
     small.allow(url("http://c.test/"));
     expect(small.list()).toEqual(["http://a.test", "http://c.test"]);
+  });
+});
+
+describe("configured hosts (--allow-upstream)", () => {
+  it("are allowed from the start and never forgotten", () => {
+    const list = new AllowList([url("https://cdn.example.net/")], 1);
+    expect(list.allows(url("https://cdn.example.net/seg.ts"))).toBe(true);
+    list.allow(url("http://a.test/"));
+    list.allow(url("http://b.test/"));
+    expect(list.list()).toEqual(["https://cdn.example.net", "http://b.test"]);
+    expect(list.allows(url("http://cdn.example.net/seg.ts"))).toBe(false);
   });
 });
 

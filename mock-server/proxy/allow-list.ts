@@ -98,12 +98,20 @@ export function upstreamOf(requestPath: string): ProxiedRequest {
  */
 export class AllowList {
   private readonly origins = new Set<string>();
+  /** Hosts allowed by configuration (`--allow-upstream`): never forgotten. */
+  private readonly pinned: Set<string>;
 
-  constructor(private readonly limit = MAX_ALLOWED_HOSTS) {}
+  constructor(
+    pinned: readonly URL[] = [],
+    private readonly limit = MAX_ALLOWED_HOSTS,
+  ) {
+    this.pinned = new Set(pinned.map(originOf));
+  }
 
   /** Allow the URL's scheme, host and port; returns the origin allowed. */
   allow(url: URL): string {
     const origin = originOf(url);
+    if (this.pinned.has(origin)) return origin;
     this.origins.delete(origin);
     this.origins.add(origin);
     while (this.origins.size > this.limit) {
@@ -115,17 +123,19 @@ export class AllowList {
   }
 
   allows(url: URL): boolean {
-    return this.origins.has(originOf(url));
+    const origin = originOf(url);
+    return this.pinned.has(origin) || this.origins.has(origin);
   }
 
   /** Null when the URL may be fetched; else the refusal, naming the host and the fix. */
   refusal(url: URL): string | null {
     if (this.allows(url)) return null;
-    return `host ${url.host} (${url.protocol.slice(0, -1)}) is not in the allow-list for this session; open the stream's own URL to allow its host`;
+    return `host ${url.host} (${url.protocol.slice(0, -1)}) is not in the allow-list for this session; open the stream's own URL to allow its host (or start the network with --allow-upstream ${originOf(url)})`;
   }
 
+  /** Configured hosts first, then those users opened, oldest first. */
   list(): string[] {
-    return [...this.origins];
+    return [...this.pinned, ...this.origins];
   }
 
   clear(): void {

@@ -260,6 +260,19 @@ describe("the appliances' proxy route", () => {
   });
 });
 
+describe("configured upstream hosts", () => {
+  it("refuses an --allow-upstream that is not an http(s) URL before any port is taken", async () => {
+    const catalog = await writeTinyCatalog();
+    await expect(
+      startNetwork({
+        catalogDir: catalog.dir,
+        fillWindow: null,
+        allowedUpstreams: ["ftp://cdn.test/"],
+      }),
+    ).rejects.toThrow(/--allow-upstream "ftp:\/\/cdn.test\/": only http:\/\/ and https:\/\//);
+  });
+});
+
 describe("arbitrary proxied paths", () => {
   /** A GET with the path sent exactly as given (fetch would normalise it). */
   const rawGet = (base: string, path: string) =>
