@@ -114,9 +114,10 @@ test("a corrupt segment of a foreign stream on the appliance in use is survived"
   page,
 }) => {
   // The first-ranked appliance from this address (isp-a) corrupts the third segment of either
-  // rendition; the player blames it and fetches the segment from the next one.
+  // rendition of this host's stream (a foreign stream's "title" is its host); the player
+  // blames it and fetches the segment from the next one.
   const fault = await page.request.post(`${ADMIN}admin/faults`, {
-    data: { type: "corrupt", appliance: "isp-a-1", segment: "seg_002.ts" },
+    data: { type: "corrupt", appliance: "isp-a-1", title: HOST, segment: "seg_002.ts" },
   });
   expect(fault.status()).toBe(201);
   await page.goto(`${deepLink(HLS)}&t=3`);

@@ -331,7 +331,8 @@ export class Appliance {
     }
     if (!object) return this.json(res, 404, { error: `not in the catalog: ${cacheKey}` });
     // Counted once the file is known to exist: made-up paths would grow the map without end.
-    if (target.title)
+    // (A foreign stream's host, its fault "title", is no title of the catalog's popularity.)
+    if (target.title && cacheKey === faultPath)
       this.requestsByTitle.set(target.title, (this.requestsByTitle.get(target.title) ?? 0) + 1);
 
     const shaping = this.shapingFor(session);
