@@ -4,7 +4,9 @@ import { ADMIN, videoTime } from "./support.ts";
 
 /**
  * hls.js steers itself with our steering service's HLS content steering: opened as any stream
- * URL (`?src=`), our player leaves routing to hls.js (only our controller picks the rendition),
+ * URL (`?src=`, with `&direct=1`: not through the network's proxy, which would drop the
+ * upstream's content steering), our player leaves routing to hls.js (only our controller picks
+ * the rendition),
  * which plays the steered multivariant playlist from the first pathway and, when that
  * appliance is taken down, carries on from another one.
  */
@@ -45,7 +47,7 @@ test("stock hls.js follows content steering and fails over when an appliance goe
   const before = await requestsByAppliance(page);
 
   await page.goto(
-    `/?src=${encodeURIComponent(`${STEERING}steering/e2e-clip/master.m3u8?region=isp-a`)}`,
+    `/?src=${encodeURIComponent(`${STEERING}steering/e2e-clip/master.m3u8?region=isp-a`)}&direct=1`,
   );
   await page.locator("video").evaluate((v: HTMLVideoElement) => {
     v.muted = true;

@@ -1,6 +1,7 @@
 /**
  * Starts the whole delivery network on loopback:
- * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]` (each trace folder
+ * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]
+ * [--allow-upstream URL ...]` (each trace folder
  * becomes profiles). Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances
  * 8101-8103), each overridable, all moved up by `--port-offset` (the browser benchmark runs its
  * own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees the ports.
@@ -39,8 +40,10 @@ export async function startDemoNetwork(
   ports = DEMO_PORTS,
   traceDirs: string[] = [],
   appOrigins: readonly string[] = [],
+  allowedUpstreams: readonly string[] = [],
 ): Promise<Network> {
   return startNetwork({
+    allowedUpstreams,
     catalogDir,
     ports,
     fillWindow: { everySec: 60, top: 3 },
@@ -89,6 +92,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       traces: { type: "string", multiple: true },
       "port-offset": { type: "string" },
       "app-origin": { type: "string", multiple: true },
+      "allow-upstream": { type: "string", multiple: true },
     },
   });
   const offset = Number(values["port-offset"] ?? 0);
@@ -101,12 +105,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
   // The app where npm start puts it (5173, moved by the offset) unless told otherwise.
   const appOrigins = values["app-origin"] ?? appOriginsFor(`http://127.0.0.1:${5173 + offset}/`);
+  // A bad option (an --allow-upstream that is no http(s) URL, a short heartbeat secret) is
+  // said in one line, not a stack.
   const network = await startDemoNetwork(
     catalogDir,
     demoPorts(offset),
     values.traces ?? [],
     appOrigins,
-  );
+    values["allow-upstream"] ?? [],
+  ).catch((error: Error) => {
+    console.error(`network: ${error.message}`);
+    process.exit(2);
+  });
   console.log(describeNetwork(network.urls));
   const stop = () => void network.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

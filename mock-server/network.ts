@@ -14,6 +14,8 @@ import { FaultBook, targetOf } from "./faults/faults.ts";
 import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
+import { AllowList, checkUpstreamUrl } from "./proxy/allow-list.ts";
+import { DEFAULT_UPSTREAM_LIMITS, Upstream, type UpstreamLimits } from "./proxy/upstream.ts";
 import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping/profiles.ts";
 import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
 import { MAX_APPLIANCES } from "./steering/registry.ts";
@@ -80,6 +82,13 @@ export interface NetworkOptions {
   appOrigins?: readonly string[];
   /** The heartbeat secret for appliances in other processes; made at random when not given. */
   heartbeatSecret?: string;
+  /** Limits on fetching foreign streams from their hosts (proxy/upstream.ts). */
+  upstreamLimits?: Partial<UpstreamLimits>;
+  /**
+   * Hosts foreign streams may always be fetched from, besides those users open (e.g. the CDN a
+   * manifest's segments are on): URLs, of which the scheme, host and port count.
+   */
+  allowedUpstreams?: readonly string[];
 }
 
 export interface Network {
@@ -87,6 +96,8 @@ export interface Network {
   /** Shaping profiles by name: the generated ones and every trace of `traceDirs`. */
   profiles: Record<string, Profile>;
   faults: FaultBook;
+  /** The hosts foreign streams may come from through the network (streams users opened). */
+  allowList: AllowList;
   appliances: Appliance[];
   steering: SteeringService;
   urls: { origin: string; steering: string; admin: string; appliances: Record<string, string> };
@@ -124,6 +135,16 @@ function checkApplianceIds(specs: readonly ApplianceSpec[]): void {
   }
 }
 
+/** Configured upstream hosts as URLs, or an error naming the bad one and the fix. */
+function checkAllowedUpstreams(urls: readonly string[]): URL[] {
+  return urls.map((text) => {
+    const checked = checkUpstreamUrl(text);
+    if (!checked.ok)
+      throw new Error(`--allow-upstream "${text}": ${checked.error} (give it as http://host:port)`);
+    return checked.url;
+  });
+}
+
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
@@ -143,7 +164,15 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     }
   }
 
-  const origin = await buildOrigin({ catalogDir: options.catalogDir });
+  const allowList = new AllowList(checkAllowedUpstreams(options.allowedUpstreams ?? []));
+  const upstream = new Upstream(allowList, {
+    ...DEFAULT_UPSTREAM_LIMITS,
+    ...options.upstreamLimits,
+  });
+  const origin = await buildOrigin({
+    catalogDir: options.catalogDir,
+    proxy: { upstream, allowList },
+  });
   const originUrl = await origin.listen({ host, port: ports.origin ?? 0 });
   const originBase = `${originUrl}/`;
 
@@ -155,6 +184,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatSecret,
     appOrigins,
+    allowList,
   });
   await steering.app.ready();
   steeringListener = new Listener(
@@ -164,6 +194,9 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   );
   await steeringListener.start();
 
+  // A cache key is a catalog path, or a foreign stream's upstream URL (appliance.ts).
+  const fillObject = async (key: string) =>
+    /^https?:\/\//.test(key) ? upstream.fetch(new URL(key)) : fetchFromOrigin(key);
   const fetchFromOrigin = async (catalogPath: string) => {
     const response = await fetch(`${originBase}${catalogPath}`);
     // The origin refusing a path (404, 403) means the file is not in the catalog.
@@ -179,7 +212,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const appliances = specs.map((spec, i) => {
     const cache = new ApplianceCache(
       spec.capacityBytes,
-      fetchFromOrigin,
+      fillObject,
       { ...spec.fill },
       (p) => targetOf(spec.id, p).title,
     );
@@ -191,6 +224,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
         port: ports.appliances?.[i] ?? 0,
         capacitySessions: spec.capacitySessions,
         capacityBps: spec.capacityBps,
+        upstreamRefusal: (url) => allowList.refusal(url),
       },
       cache,
       faults,
@@ -281,6 +315,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     catalog,
     profiles,
     faults,
+    allowList,
     appliances,
     steering,
     steeringListener,

@@ -17,10 +17,14 @@ import { searchCatalog } from "./catalog/search.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
 import { contentRange, rangeFor } from "./net/range.ts";
 import { fastifyServerOptions } from "./net/timeouts.ts";
+import { type AllowList, PROXY_PREFIX, upstreamOf } from "./proxy/allow-list.ts";
+import { type Upstream, UpstreamError } from "./proxy/upstream.ts";
 
 export interface OriginOptions {
   catalogDir: string;
   logger?: boolean;
+  /** Foreign streams through the network: the origin is their last resort too (no cache). */
+  proxy?: { upstream: Upstream; allowList: AllowList };
 }
 
 /** MIME types the players insist on; `send` does not know the streaming ones. */
@@ -143,6 +147,44 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
       return catalogUnavailable(reply, error);
     }
   });
+
+  const proxy = options.proxy;
+  if (proxy) {
+    // The appliances' `/proxy/...` route without their cache, shaping or faults: the last
+    // resort when every appliance is out, as the origin is for the catalog.
+    app.get(`${PROXY_PREFIX}*`, async (request, reply) => {
+      const url = request.url.replace(
+        /([?&])session=[^&#]*(&?)/,
+        (_a, sep: string, next: string) => (next ? sep : ""),
+      );
+      const proxied = upstreamOf(url);
+      if (!proxied.ok) return reply.code(proxied.status).send({ error: proxied.error });
+      const refused = proxy.allowList.refusal(proxied.upstream);
+      if (refused) return reply.code(403).send({ error: refused });
+      try {
+        const object = await proxy.upstream.fetch(proxied.upstream);
+        const range = rangeFor(request.method, request.headers.range, object.body.length);
+        if (range === "unsatisfiable")
+          return reply
+            .code(416)
+            .header("content-range", contentRange(range, object.body.length))
+            .send();
+        reply
+          .header("content-type", object.contentType)
+          .header("etag", object.etag)
+          .header("accept-ranges", "bytes");
+        if (range === null) return reply.send(object.body);
+        return reply
+          .code(206)
+          .header("content-range", contentRange(range, object.body.length))
+          .send(object.body.subarray(range.start, range.end + 1));
+      } catch (error) {
+        if (error instanceof UpstreamError)
+          return reply.code(error.status).send({ error: error.message });
+        throw error;
+      }
+    });
+  }
 
   // Title folders only: staging folders and the lock file are never served.
   const titlesRoot = path.resolve(options.catalogDir, "titles");

@@ -46,6 +46,7 @@ const { values } = parseArgs({
     "port-offset": { type: "string" },
     traces: { type: "string", multiple: true },
     "demo-set": { type: "string" },
+    "allow-upstream": { type: "string", multiple: true },
   },
 });
 
@@ -135,6 +136,7 @@ const networkStarting = NetworkSupervisor.start({
   traceDirs: values.traces ?? [],
   // The app's page is the one browser origin the admin API answers.
   appOrigins: appOriginsFor(`http://127.0.0.1:${appPort}/`),
+  allowedUpstreams: values["allow-upstream"] ?? [],
 });
 const networkOrNull = networkStarting.catch((error: Error) => {
   console.error(error.message);

@@ -149,6 +149,7 @@ export async function buildAdmin(
     },
     appliances: network.appliances.map((a) => a.state(network.titleTotals())),
     faults: network.faults.list(),
+    proxy: { allowedHosts: network.allowList.list() },
   });
 
   app.get("/admin/state", async () => state());

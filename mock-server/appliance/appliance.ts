@@ -14,6 +14,8 @@ import { corrupt, type FaultBook, targetOf } from "../faults/faults.ts";
 import { Listener } from "../net/listener.ts";
 import { contentRange, rangeFor } from "../net/range.ts";
 import { MEDIA_TYPES } from "../origin.ts";
+import { PROXY_PREFIX, upstreamOf } from "../proxy/allow-list.ts";
+import { UpstreamError } from "../proxy/upstream.ts";
 import { cutConnection, Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
 import type { ApplianceCache, CachedObject } from "./cache.ts";
 import { safeCatalogPath } from "./request.ts";
@@ -27,7 +29,15 @@ export interface ApplianceConfig {
   /** Sessions this appliance is sized for, and its link: the steering service's load factor. */
   capacitySessions: number;
   capacityBps: number;
+  /**
+   * Why a foreign stream's file may not be fetched or served (its host not allowed), or null.
+   * Absent: the appliance serves the catalog only, and `/proxy/...` is refused.
+   */
+  upstreamRefusal?: (upstream: URL) => string | null;
 }
+
+/** What a request names: the cache's key for it, and the path fault rules match against. */
+type Requested = { cacheKey: string; faultPath: string };
 
 export interface ShapingEntry {
   spec: ShapingSpec;
@@ -66,7 +76,9 @@ export class Appliance {
     this.listener = new Listener(
       (req, res) => {
         this.handle(req, res).catch((error: unknown) => {
-          if (!res.headersSent) this.json(res, 500, { error: (error as Error).message });
+          // An upstream's refusal (not allowed, too large, down) is said as it is, with its status.
+          const status = error instanceof UpstreamError ? error.status : 500;
+          if (!res.headersSent) this.json(res, status, { error: (error as Error).message });
           else res.destroy();
         });
       },
@@ -255,6 +267,29 @@ export class Appliance {
     res.end(text);
   }
 
+  /**
+   * A catalog file (`/titles/...`, cached by its catalog path) or a foreign stream's file
+   * (`/proxy/<scheme>/<host>/<path>`, cached by its upstream URL, refused unless its host is
+   * allowed); or why neither.
+   */
+  private requested(
+    url: string,
+    pathname: string,
+  ): Requested | { status: 400 | 403 | 404; error: string } {
+    if (!pathname.startsWith(PROXY_PREFIX)) {
+      const checked = safeCatalogPath(pathname);
+      if ("error" in checked) return checked;
+      return { cacheKey: checked.path, faultPath: checked.path };
+    }
+    const refusal = this.config.upstreamRefusal;
+    if (!refusal) return { status: 404, error: "this appliance proxies no foreign streams" };
+    const proxied = upstreamOf(withoutSessionParam(url));
+    if (!proxied.ok) return proxied;
+    const refused = refusal(proxied.upstream);
+    if (refused) return { status: 403, error: refused };
+    return { cacheKey: proxied.upstream.href, faultPath: pathname.slice(1) };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("access-control-allow-origin", "*");
     res.setHeader(
@@ -277,26 +312,27 @@ export class Appliance {
     if (url.length > 2048) return this.json(res, 414, { error: "URL too long" });
     const pathname = url.split("?")[0]!;
     if (pathname === "/health") return this.json(res, 200, { id: this.id, up: true });
-    const checked = safeCatalogPath(pathname);
-    if ("error" in checked) return this.json(res, checked.status, { error: checked.error });
-    const catalogPath = checked.path;
+    const requested = this.requested(url, pathname);
+    if ("error" in requested) return this.json(res, requested.status, { error: requested.error });
+    const { cacheKey, faultPath } = requested;
 
     const session = sessionOf(req);
     this.lastSeen.set(session, this.now());
     this.counters.requests++;
-    const target = targetOf(this.id, catalogPath);
+    const target = targetOf(this.id, faultPath);
     const fault = this.faults.draw(target);
 
-    let object: CachedObject | null | undefined = this.cache.lookup(catalogPath);
+    let object: CachedObject | null | undefined = this.cache.lookup(cacheKey);
     res.setHeader("x-cache", object ? "HIT" : "MISS");
     if (object) this.counters.hits++;
     else {
       this.counters.misses++;
-      object = await this.cache.fill(catalogPath);
+      object = await this.cache.fill(cacheKey);
     }
-    if (!object) return this.json(res, 404, { error: `not in the catalog: ${catalogPath}` });
+    if (!object) return this.json(res, 404, { error: `not in the catalog: ${cacheKey}` });
     // Counted once the file is known to exist: made-up paths would grow the map without end.
-    if (target.title)
+    // (A foreign stream's host, its fault "title", is no title of the catalog's popularity.)
+    if (target.title && cacheKey === faultPath)
       this.requestsByTitle.set(target.title, (this.requestsByTitle.get(target.title) ?? 0) + 1);
 
     const shaping = this.shapingFor(session);
@@ -318,7 +354,9 @@ export class Appliance {
       "content-length": body.length,
       etag: object.etag,
       "accept-ranges": "bytes",
-      "cache-control": "public, max-age=31536000, immutable",
+      // A live playlist of a foreign stream changes; everything else never does.
+      "cache-control":
+        object.maxAgeMs === undefined ? "public, max-age=31536000, immutable" : "no-cache",
       ...(range ? { "content-range": contentRange(range, object.body.length) } : {}),
     });
     if (req.method === "HEAD") {
@@ -356,6 +394,13 @@ export class Appliance {
     await sendPaced(payload, res, pacer);
     this.counters.bytesServed += payload.length;
   }
+}
+
+/** The request URL without the `session` parameter the player adds (it is not the upstream's). */
+export function withoutSessionParam(url: string): string {
+  return url.replace(/([?&])session=[^&#]*(&?)/, (_all, sep: string, next: string) =>
+    next ? sep : "",
+  );
 }
 
 /** The client session: the player's X-Session-Id header or `session` query, else its address. */

@@ -27,6 +27,29 @@ describe("ApplianceCache", () => {
     expect(cache.snapshot()).toMatchObject({ usedBytes: 100, fills: 1, fillBytes: 100 });
   });
 
+  it("fills an object with a maximum age again once it is that old", async () => {
+    let nowMs = 0;
+    let fills = 0;
+    const fetcher = async () => {
+      fills++;
+      return { body: Buffer.alloc(10), contentType: "x", etag: `"${fills}"`, maxAgeMs: 1000 };
+    };
+    const cache = new ApplianceCache(
+      1000,
+      fetcher,
+      fast,
+      () => null,
+      () => nowMs,
+    );
+    await cache.fill("live.m3u8");
+    nowMs = 999;
+    expect(cache.lookup("live.m3u8")?.etag).toBe('"1"');
+    nowMs = 1000;
+    expect(cache.lookup("live.m3u8")).toBeUndefined();
+    expect(cache.snapshot().usedBytes).toBe(0);
+    expect((await cache.fill("live.m3u8"))?.etag).toBe('"2"');
+  });
+
   it("shares one origin fetch between concurrent misses", async () => {
     const { calls, fetcher } = origin({ "titles/a/1": 100 });
     const cache = new ApplianceCache(1000, fetcher, fast, titleOf);

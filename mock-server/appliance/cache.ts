@@ -9,6 +9,10 @@ export interface CachedObject {
   etag: string;
   /** Title id the object belongs to, or null for files outside a title. */
   title: string | null;
+  /** Kept this long at most (a live playlist of a foreign stream changes); absent: for good. */
+  maxAgeMs?: number;
+  /** When it was filled (set by the cache). */
+  filledAtMs?: number;
 }
 
 export interface FillLink {
@@ -39,11 +43,16 @@ export class ApplianceCache {
     private readonly fetchFromOrigin: Fetcher,
     public fillLink: FillLink,
     private readonly titleOf: (catalogPath: string) => string | null,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** The object if cached (and now most recently used), else undefined. */
+  /** The object if cached and not too old (and now most recently used), else undefined. */
   lookup(path: string): CachedObject | undefined {
     const hit = this.objects.get(path);
+    if (hit?.maxAgeMs !== undefined && this.now() - (hit.filledAtMs ?? 0) >= hit.maxAgeMs) {
+      this.remove(path);
+      return undefined;
+    }
     if (hit) {
       this.objects.delete(path);
       this.objects.set(path, hit);
@@ -69,7 +78,7 @@ export class ApplianceCache {
     if (!fetched) return null;
     const { delayMs, bitsPerSecond } = this.fillLink;
     await sleep(delayMs + (fetched.body.length * 8 * 1000) / bitsPerSecond);
-    const object: CachedObject = { ...fetched, title: this.titleOf(path) };
+    const object: CachedObject = { ...fetched, title: this.titleOf(path), filledAtMs: this.now() };
     this.stats.fills++;
     this.stats.fillBytes += object.body.length;
     this.store(path, object);

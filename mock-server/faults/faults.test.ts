@@ -18,6 +18,15 @@ describe("targetOf", () => {
       rendition: null,
     });
   });
+
+  it("gives a foreign stream's file its host for a title", () => {
+    expect(targetOf("isp-a-1", "proxy/http/127.0.0.1:8090/hls/360p/seg_002.ts")).toEqual({
+      appliance: "isp-a-1",
+      title: "127.0.0.1:8090",
+      rendition: null,
+      file: "seg_002.ts",
+    });
+  });
 });
 
 describe("FaultBook", () => {

@@ -13,9 +13,15 @@ export interface RequestTarget {
   file: string;
 }
 
-/** Split a catalog path into title, rendition and file, for matching. */
+/**
+ * Split a catalog path into title, rendition and file, for matching. A foreign stream's file
+ * (`proxy/<scheme>/<host>/<path>`) has its host for a title, so a rule can single it out.
+ */
 export function targetOf(appliance: string, catalogPath: string): RequestTarget {
   const parts = catalogPath.split("/");
+  if (parts[0] === "proxy") {
+    return { appliance, title: parts[2] ?? null, rendition: null, file: parts.at(-1) ?? "" };
+  }
   const titleFolder = parts[0] === "titles" ? parts[1] : undefined;
   const title = titleFolder ? titleFolder.replace(/--[0-9a-f]+$/, "") : null;
   const kind = parts[2];

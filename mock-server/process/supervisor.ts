@@ -22,6 +22,8 @@ export interface NetworkChildOptions {
   traceDirs?: readonly string[];
   /** The browser origins the admin API answers (the app's); the child's default otherwise. */
   appOrigins?: readonly string[];
+  /** Hosts foreign streams may always come from (`--allow-upstream`). */
+  allowedUpstreams?: readonly string[];
 }
 
 export interface NetworkChild {
@@ -52,6 +54,7 @@ export function spawnNetwork(
   args.push("--port-offset", String(options.portOffset));
   for (const dir of options.traceDirs ?? []) args.push("--traces", dir);
   for (const origin of options.appOrigins ?? []) args.push("--app-origin", origin);
+  for (const upstream of options.allowedUpstreams ?? []) args.push("--allow-upstream", upstream);
   const child = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
     // Its own process group: a Ctrl-C at the terminal reaches the parent, which stops it.

@@ -14,12 +14,15 @@ import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import {
   type ApplianceStatus,
+  FOREIGN_STREAM_PATH,
+  ForeignStreamRequest,
   ORIGIN_PATHWAY,
   parseApplianceStatus,
   type SteeringAnswer,
 } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { closedDoors } from "../net/doors.ts";
+import { type AllowList, checkUpstreamUrl, originOf, proxiedPath } from "../proxy/allow-list.ts";
 import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
 import { checkHeartbeatAuth, HEARTBEAT_PATH } from "./heartbeat.ts";
 import {
@@ -49,6 +52,8 @@ export interface SteeringOptions {
   heartbeatSecret: string;
   /** Origins a browser may send a heartbeat from: the app's (net/doors.ts). */
   appOrigins: readonly string[];
+  /** The hosts foreign streams may be fetched from; a player's registration adds its host. */
+  allowList?: AllowList;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
@@ -204,6 +209,30 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       return reply.code(204).send();
     },
   });
+
+  // A stream from outside the catalog, to play through the appliances: its host is allowed and
+  // the player gets the proxied path and a ranking. State-changing, so closed like the
+  // heartbeat (the app's origins, JSON only); asked again when the answer's TTL runs out.
+  const allowList = options.allowList;
+  if (allowList) {
+    app.post(FOREIGN_STREAM_PATH, { onRequest: doors }, async (request, reply) => {
+      const body = ForeignStreamRequest.safeParse(request.body ?? {});
+      if (!body.success)
+        return reply.code(400).send({
+          error: `give the stream as {"url": "http://…"}: ${body.error.issues[0]?.message ?? "bad body"}`,
+          field: "url",
+        });
+      const checked = checkUpstreamUrl(body.data.url);
+      if (!checked.ok) return reply.code(400).send({ error: checked.error, field: "url" });
+      const upstream = allowList.allow(checked.url);
+      const client = clientOf(request);
+      return reply.header("cache-control", "no-store").send({
+        upstream,
+        proxyPath: proxiedPath(checked.url),
+        steering: hinted(originOf(checked.url), client.region, client.address),
+      });
+    });
+  }
 
   /** Look the title up; a 404 names it. */
   const titleOrReply = async (id: string, reply: FastifyReply) => {

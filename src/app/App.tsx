@@ -37,8 +37,8 @@ function HomeOrStream() {
     <main>
       {stream.ok ? (
         <Player
-          key={stream.url}
-          item={urlItem(stream.url)}
+          key={`${stream.url} ${link.direct}`}
+          item={urlItem(stream.url, link.direct)}
           link={link}
           startAtSec={link.startAtSec ?? undefined}
         />

@@ -30,7 +30,7 @@ describe("player settings in a link", () => {
   it("reads what a link sets and ignores what it cannot be", () => {
     expect(
       playerSettingsFrom(
-        new URLSearchParams("engine=shaka&abr=engine&cap=0&profile=hsdpa/bus_1&t=42"),
+        new URLSearchParams("engine=shaka&abr=engine&cap=0&profile=hsdpa/bus_1&t=42&direct=1"),
       ),
     ).toEqual({
       engine: "shaka",
@@ -39,9 +39,12 @@ describe("player settings in a link", () => {
       profile: "hsdpa/bus_1",
       startAtSec: 42,
       codec: null,
+      direct: true,
     });
     expect(
-      playerSettingsFrom(new URLSearchParams("engine=vlc&abr=mine&cap=yes&profile=../../etc&t=-1")),
+      playerSettingsFrom(
+        new URLSearchParams("engine=vlc&abr=mine&cap=yes&profile=../../etc&t=-1&direct=yes"),
+      ),
     ).toEqual({
       engine: null,
       abr: null,
@@ -49,11 +52,12 @@ describe("player settings in a link", () => {
       profile: null,
       startAtSec: null,
       codec: null,
+      direct: false,
     });
   });
 
   it("writes a setup back, keeping the page's own parameters, and reads it the same", () => {
-    const query = withPlayerSettings(new URLSearchParams("src=http://h/a.m3u8&lab=1"), {
+    const query = withPlayerSettings(new URLSearchParams("src=http://h/a.m3u8&lab=1&direct=1"), {
       engine: "hlsjs",
       abr: "ours",
       capToPlayerSize: true,
@@ -69,6 +73,7 @@ describe("player settings in a link", () => {
       profile: "3g",
       startAtSec: 61,
       codec: null,
+      direct: true,
     });
   });
 });

@@ -53,8 +53,8 @@ export function engineFrom(search: URLSearchParams): EngineParam | null {
 
 /**
  * A player's setup as a link carries it: `engine`, `abr` (ours|engine), `cap` (1|0: cap to
- * the player's size), `profile` (a shaping profile for this session alone), `t` (start) and
- * `codec`. `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
+ * the player's size), `profile` (a shaping profile for this session alone), `t` (start),
+ * `codec` and, for a stream URL, `direct`. `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
  * Anything absent or malformed is null: the player's default.
  */
 export interface PlayerLinkSettings {
@@ -65,6 +65,8 @@ export interface PlayerLinkSettings {
   startAtSec: number | null;
   /** `codec` (h264|vp9|av1): the codec to play when the title has it. */
   codec: VideoCodec | null;
+  /** `direct=1`: a stream URL played straight from its host, not through the network's proxy. */
+  direct: boolean;
 }
 
 /** Profile names as the network has them: "3g", "hsdpa/bus_1" (a --traces folder's). */
@@ -81,6 +83,7 @@ export function playerSettingsFrom(search: URLSearchParams): PlayerLinkSettings 
     profile: profile && profile.length <= 100 && PROFILE_NAME.test(profile) ? profile : null,
     startAtSec: startTimeFrom(search),
     codec: codecFrom(search),
+    direct: search.get("direct") === "1",
   };
 }
 

@@ -183,6 +183,9 @@ export const NetworkState = z.object({
   }),
   appliances: z.array(ApplianceState),
   faults: z.array(Fault),
+  /** Streams from outside the catalog played through the appliances: the hosts allowed
+   * (`scheme://host:port`, oldest first). Absent from a network without the proxy. */
+  proxy: z.object({ allowedHosts: z.array(z.string()) }).optional(),
 });
 export type NetworkState = z.infer<typeof NetworkState>;
 

@@ -130,3 +130,26 @@ export function parseSteeringAnswer(json: unknown): SteeringAnswer {
 export function parseApplianceStatus(json: unknown): ApplianceStatus {
   return parseWith(ApplianceStatus, "appliance status", json);
 }
+
+/** Where a player registers a stream from outside the catalog to play it through the network. */
+export const FOREIGN_STREAM_PATH = "/steering/foreign";
+
+/** A foreign stream to play through the network: its manifest's own URL. */
+export const ForeignStreamRequest = z.object({ url: z.string().min(1).max(8192) }).strict();
+export type ForeignStreamRequest = z.infer<typeof ForeignStreamRequest>;
+
+/**
+ * The network's answer: the host is allowed; the manifest's proxied path (the same on every
+ * appliance and on the origin, `/proxy/<scheme>/<host>/<path>`); and the appliances ranked as
+ * for a title, so the player fails over among them alike.
+ */
+export const ForeignStreamAnswer = z.object({
+  upstream: z.string().min(1),
+  proxyPath: z.string().startsWith("/proxy/"),
+  steering: SteeringAnswer,
+});
+export type ForeignStreamAnswer = z.infer<typeof ForeignStreamAnswer>;
+
+export function parseForeignStreamAnswer(json: unknown): ForeignStreamAnswer {
+  return parseWith(ForeignStreamAnswer, "foreign stream answer", json);
+}

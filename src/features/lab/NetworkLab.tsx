@@ -11,6 +11,7 @@ import { ADMIN_URL } from "../../lib/api.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { ApplianceCard } from "./ApplianceCard.tsx";
 import { FaultPanel } from "./FaultPanel.tsx";
+import { ForeignHosts } from "./ForeignHosts.tsx";
 import { createLabStore } from "./lab-store.ts";
 
 const REFRESH_MS = 1000;
@@ -99,6 +100,7 @@ export function NetworkLab({
               />
             ))}
           </div>
+          <ForeignHosts hosts={s.network.proxy?.allowedHosts ?? []} />
           <FaultPanel
             faults={s.network.faults}
             applianceIds={s.network.appliances.map((a) => a.id)}

@@ -33,38 +33,63 @@ async function readBounded(response: Response, limit: number): Promise<string | 
   return text + decoder.decode();
 }
 
+/** What the network's proxy said when it refused (its JSON `error`), or null. */
+async function proxyRefusal(response: Response): Promise<string | null> {
+  if (!response.headers.get("content-type")?.includes("application/json")) {
+    void response.body?.cancel().catch(() => {});
+    return null;
+  }
+  const text = await readBounded(response, 16 * 1024).catch(() => null);
+  try {
+    const error = (JSON.parse(text ?? "") as { error?: unknown }).error;
+    return typeof error === "string" ? error : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The manifest at `url`. `shownUrl`: the address the viewer gave, named in messages when `url`
+ * is its proxied form (then a refusal of the network's proxy is quoted too).
+ */
 export async function fetchManifest(
   url: string,
   engine: EngineName,
   signal: AbortSignal,
+  shownUrl = url,
 ): Promise<FetchedManifest> {
   let response: Response;
   try {
     response = await fetch(url, { signal });
   } catch {
     if (signal.aborted) return { ok: false, message: "aborted", aborted: true };
-    const check = checkManifest(url, engine, null, "");
+    const check = checkManifest(shownUrl, engine, null, "");
     return { ok: false, message: check.ok ? "no answer" : check.message };
   }
   if (!response.ok) {
-    void response.body?.cancel().catch(() => {});
-    const check = checkManifest(url, engine, response.status, "");
-    return { ok: false, message: check.ok ? `HTTP ${response.status}` : check.message };
+    const refusal = shownUrl !== url ? await proxyRefusal(response) : null;
+    if (refusal === null) void response.body?.cancel().catch(() => {});
+    const check = checkManifest(shownUrl, engine, response.status, "");
+    const message = check.ok ? `HTTP ${response.status}` : check.message;
+    return {
+      ok: false,
+      message: refusal ? `${message} The network's proxy: ${refusal}.` : message,
+    };
   }
   let text: string | null;
   try {
     text = await readBounded(response, MAX_MANIFEST_BYTES);
   } catch {
     if (signal.aborted) return { ok: false, message: "aborted", aborted: true };
-    return { ok: false, message: `Could not read ${url}: the connection broke. Retry.` };
+    return { ok: false, message: `Could not read ${shownUrl}: the connection broke. Retry.` };
   }
   if (text === null) {
     return {
       ok: false,
-      message: `${url} is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB: that is not a manifest. Use the address of a .m3u8 playlist or a .mpd manifest.`,
+      message: `${shownUrl} is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MB: that is not a manifest. Use the address of a .m3u8 playlist or a .mpd manifest.`,
     };
   }
-  const check = checkManifest(url, engine, response.status, text);
+  const check = checkManifest(shownUrl, engine, response.status, text);
   return check.ok
     ? { ok: true, text, url: response.url || url }
     : { ok: false, message: check.message };

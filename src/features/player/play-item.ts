@@ -8,8 +8,11 @@ import type { EngineName, PlaybackSource } from "./engines/engine.ts";
 
 export type PlayItem =
   | { kind: "title"; title: Title }
-  /** `engine` null: the URL does not say HLS or DASH (hls.js is tried, the menu can switch). */
-  | { kind: "url"; url: string; engine: EngineName | null };
+  /**
+   * `engine` null: the URL does not say HLS or DASH (hls.js is tried, the menu can switch).
+   * `direct`: played straight from its host (`&direct=1`), not through the network's proxy.
+   */
+  | { kind: "url"; url: string; engine: EngineName | null; direct: boolean };
 
 /** The engine a manifest URL needs, from its path's extension; null when it does not say. */
 export function engineForUrl(url: string): EngineName | null {
@@ -55,8 +58,8 @@ export function checkStreamUrl(input: string): StreamUrlCheck {
 }
 
 /** The item for a stream URL already checked by `checkStreamUrl`. */
-export function urlItem(url: string): PlayItem {
-  return { kind: "url", url, engine: engineForUrl(url) };
+export function urlItem(url: string, direct = false): PlayItem {
+  return { kind: "url", url, engine: engineForUrl(url), direct };
 }
 
 /** The engine a new player starts with. */
@@ -99,7 +102,8 @@ export function hostOf(url: string): string {
 
 export function sourceFor(item: PlayItem, engine: EngineName, originUrl: string): PlaybackSource {
   if (item.kind === "url") {
-    // Not ours: no catalog renditions, no routing; requests go where the manifest says.
+    // Not ours, played straight from its host: no catalog renditions, no routing; requests go
+    // where the manifest says. Through the proxy: `proxiedSource` (foreign-proxy.ts).
     return { manifestUrl: item.url, renditions: null, originTitleBase: null, titlePath: null };
   }
   const { title } = item;

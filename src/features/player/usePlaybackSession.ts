@@ -25,6 +25,7 @@ import type {
 } from "./engines/engine.ts";
 import { createAdapter, preloadEngine } from "./engines/load.ts";
 import { applianceKey, browserStorage, EstimateMemory, hostKey } from "./estimate-memory.ts";
+import { proxiedSource, registerForeignStream } from "./foreign-proxy.ts";
 import { FreezeWatchdog, type RecoveryStep } from "./freeze-watchdog.ts";
 import { fetchManifest } from "./manifest-fetch.ts";
 import { watchVideo } from "./media-view.ts";
@@ -144,6 +145,8 @@ export function usePlaybackSession(
   // What identifies the stream: a new item object for the same title or URL (a parent's
   // re-render) must not restart the session.
   const subject = item.kind === "title" ? item.title : item.url;
+  // A stream URL goes through the network's proxy unless the link says `direct=1`.
+  const direct = item.kind === "url" && item.direct;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger.
   useEffect(() => {
@@ -181,7 +184,9 @@ export function usePlaybackSession(
     const url = typeof subject === "string" ? subject : null;
     const title = typeof subject === "string" ? null : subject;
     const played: PlayItem = title ? { kind: "title", title } : urlItem(url ?? "");
-    const source = sourceFor(played, engine, ORIGIN_URL);
+    let source = sourceFor(played, engine, ORIGIN_URL);
+    /** A stream URL played through the network's proxy (until the proxy cannot be had). */
+    let proxied = url !== null && !direct;
     const resumed = resume.current?.subject === subject ? resume.current.atSec : null;
     const pageStart = firstStart.current;
     const startAt = resumed ?? (pageStart !== undefined && pageStart > 0 ? pageStart : null);
@@ -192,8 +197,9 @@ export function usePlaybackSession(
       s.setRenditions(title.renditions);
       controller.setRenditions(title.renditions);
     }
-    /** Where a foreign stream's throughput is remembered: its host. */
-    const foreignKey = url === null ? null : hostKey(hostOf(url));
+    /** Where a foreign stream's throughput is remembered when played from its host: the host.
+     * Through the proxy it is measured per appliance, as a title's is. */
+    let foreignKey = url === null || proxied ? null : hostKey(hostOf(url));
 
     /** Our report to the steering service: what we measured on the appliance we used. */
     const steeringUrl = (titleId: string) => {
@@ -204,10 +210,25 @@ export function usePlaybackSession(
       return `${base}?pathway=${encodeURIComponent(used)}&throughput=${Math.round(measured)}`;
     };
 
-    // A stream from outside the catalog has no steering answer: the controller runs without
-    // one (decisions name no appliance) and requests go to the stream's own host.
+    // A stream played straight from its host has no steering answer: the controller runs
+    // without one (decisions name no appliance) and requests go to the stream's own host.
     let steering: SteeringAnswer | null = null;
+    /** A proxied stream's ranking comes with its registration, asked again when it is stale. */
+    const register = async () => {
+      const registered = await registerForeignStream(STEERING_URL, url ?? "", aborter.signal);
+      if (registered.ok) {
+        steering = registered.answer.steering;
+        controller.setSteering(steering);
+      } else if (!registered.aborted && steering !== null) {
+        steeringTrouble(registered.unreachable ? "unreachable" : registered.message);
+      }
+      return registered;
+    };
     const steer = async () => {
+      if (url !== null && proxied) {
+        await register();
+        return;
+      }
       if (!title) return;
       let response: Response;
       try {
@@ -231,11 +252,12 @@ export function usePlaybackSession(
       const then = steering !== null ? "keeping the last ranking" : "playing from the origin";
       store.getState().warning(`steering service ${what}: ${then}`);
     };
-    const steeringTimer = title
-      ? setInterval(() => {
-          if (controller.needsSteeringRefresh()) void steer();
-        }, 1000)
-      : undefined;
+    const steeringTimer =
+      title || proxied
+        ? setInterval(() => {
+            if (controller.needsSteeringRefresh()) void steer();
+          }, 1000)
+        : undefined;
 
     /**
      * Where the first estimate comes from, for each place this session may fetch from: what
@@ -341,7 +363,7 @@ export function usePlaybackSession(
       // Shaped before the first request goes out; a profile that cannot be had is said, and
       // the session plays unshaped.
       const shaped =
-        title && shapingProfile
+        (title || proxied) && shapingProfile
           ? shapeSession(createAdminClient(ADMIN_URL), shapingProfile, sessionId).then(
               (undo) => {
                 if (cancelled) undo();
@@ -350,7 +372,25 @@ export function usePlaybackSession(
               (error: Error) => store.getState().warning(`Not shaped: ${error.message}.`),
             )
           : Promise.resolve();
-      const manifest = fetchManifest(source.manifestUrl, engine, aborter.signal);
+      if (url !== null && proxied) {
+        const registered = await register();
+        if (cancelled) return;
+        if (registered.ok) source = proxiedSource(registered.answer, ORIGIN_URL);
+        else if (registered.unreachable) {
+          // No steering service, no proxy: the stream still plays, from its own host.
+          proxied = false;
+          foreignKey = hostKey(hostOf(url));
+          store
+            .getState()
+            .warning(
+              `Not through the network (${registered.message}): playing from ${hostOf(url)}.`,
+            );
+        } else {
+          store.getState().fatal(registered.message);
+          return;
+        }
+      }
+      const manifest = fetchManifest(source.manifestUrl, engine, aborter.signal, url ?? undefined);
       const ready = title
         ? Promise.all([
             shaped,
@@ -359,7 +399,8 @@ export function usePlaybackSession(
               .catch(() => [])
               .then((results) => controller.setCapabilities(results)),
           ])
-        : Promise.resolve();
+        : // A proxied stream's per-session shaping, before the engine's first request.
+          shaped;
       const [fetched] = await Promise.all([manifest, ready, engineCode.catch(() => null)]);
       if (cancelled) return;
       if (!fetched.ok) {
@@ -425,7 +466,7 @@ export function usePlaybackSession(
       setAdapter(null);
       void current?.destroy();
     };
-  }, [video, subject, engine, abr, store, attempt, shapingProfile]);
+  }, [video, subject, direct, engine, abr, store, attempt, shapingProfile]);
 
   // The cap setting reaches the running session without restarting it.
   useEffect(() => {

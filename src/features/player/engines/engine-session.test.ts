@@ -3,6 +3,7 @@ import { DEFAULT_ABR_CONFIG } from "../../../abr/config.ts";
 import { AbrController } from "../../../abr/controller.ts";
 import { FakeClock, H264, steering } from "../../../abr/test-support.ts";
 import type { Decision, Rendition } from "../../../abr/types.ts";
+import { proxiedSource } from "../foreign-proxy.ts";
 import type { EngineReporter, PlaybackSource, SegmentStats } from "./engine.ts";
 import { EngineSession, type MediaView, STALL_TIMEOUT_MS } from "./engine-session.ts";
 import type { ForeignVariant } from "./foreign-ladder.ts";
@@ -110,6 +111,45 @@ describe("EngineSession: routing", () => {
     });
     const foreign = setup(FOREIGN).session;
     expect(foreign.route("http://cdn.example/live/seg1.ts").applianceId).toBeNull();
+  });
+
+  it("routes a foreign stream played through the proxy like a title, failing over alike", () => {
+    const source = proxiedSource(
+      {
+        upstream: "http://cdn.example",
+        proxyPath: "/proxy/http/cdn.example/live/master.m3u8",
+        steering: steering(["a", "b"]),
+      },
+      "http://origin.test",
+    );
+    expect(source.manifestUrl).toBe("http://origin.test/proxy/http/cdn.example/live/master.m3u8");
+    const { session } = setup(source);
+    expect(session.foreign && session.routed).toBe(true);
+    session.foreignVariants([
+      {
+        id: "level-0",
+        playlist: "p0",
+        peakBitrateBps: 300_000,
+        averageBitrateBps: 0,
+        width: 640,
+        height: 360,
+        frameRate: 30,
+        codecs: undefined,
+        declaredScore: null,
+      },
+    ]);
+    // A playlist resolved against the origin's proxied manifest, then a segment resolved
+    // against the appliance that served the playlist: both to the decided appliance.
+    const playlist = session.route("http://origin.test/proxy/http/cdn.example/live/v0.m3u8");
+    expect(playlist).toEqual({
+      url: "http://a.test/proxy/http/cdn.example/live/v0.m3u8?session=s1",
+      applianceId: "a",
+    });
+    session.requestFailed("a", { kind: "http", status: 503 }, playlist.url);
+    expect(session.route("http://a.test/proxy/http/cdn.example/live/s1.ts?session=s1")).toEqual({
+      url: "http://b.test/proxy/http/cdn.example/live/s1.ts?session=s1",
+      applianceId: "b",
+    });
   });
 
   it("routes the engine's own ABR through the same appliances, without deciding", () => {

@@ -149,8 +149,15 @@ export class EngineSession {
 
   // --- the ladder ----------------------------------------------------------------------
 
+  /** The ladder comes from the engine's manifest (a stream from outside the catalog). */
   get foreign(): boolean {
     return this.source.renditions === null;
+  }
+
+  /** Requests are routed among the appliances (a title, or a foreign stream through the
+   * network's proxy); false for a foreign stream played straight from its host. */
+  get routed(): boolean {
+    return this.source.originTitleBase !== null;
   }
 
   ladder(): Rendition[] {
@@ -428,13 +435,13 @@ export class EngineSession {
   /**
    * After an error the engine cannot get past alone: is there still a source to recover from?
    * Yes while any appliance is out of the penalty box or the origin (the last resort) has not
-   * failed since it last answered well. A stream from outside our network has one source: a
-   * few recoveries a minute, then it is given up.
+   * failed since it last answered well. A stream played straight from its host has one
+   * source: a few recoveries a minute, then it is given up.
    */
   mayRecover(): boolean {
     const nowMs = this.now();
     this.recoveries = this.recoveries.filter((at) => nowMs - at < RECOVERY_WINDOW_MS);
-    const left = this.foreign
+    const left = !this.routed
       ? this.recoveries.length < FOREIGN_RECOVERIES
       : this.recoveries.length < MAX_RECOVERIES && !this.onlyFailedOriginLeft();
     if (left) this.recoveries.push(nowMs);

@@ -363,7 +363,7 @@ export function createShakaAdapter(options: AdapterOptions): EngineAdapter {
   }
 
   function configFor(): Config {
-    const retryParameters = session?.foreign ? FOREIGN_RETRY : RETRY;
+    const retryParameters = session && !session.routed ? FOREIGN_RETRY : RETRY;
     const config: Config = {
       streaming: { retryParameters, maxDisabledTime: 0 },
       manifest: { retryParameters },
