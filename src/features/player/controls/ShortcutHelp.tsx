@@ -19,7 +19,7 @@ export function ShortcutHelp({ onClose }: { onClose(): void }) {
       }}
     >
       <header>
-        <h3>Keyboard shortcuts</h3>
+        <h2>Keyboard shortcuts</h2>
         <button ref={closeButton} type="button" onClick={onClose} aria-label="Close shortcuts">
           ✕
         </button>
