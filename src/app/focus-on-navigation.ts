@@ -30,25 +30,29 @@ const focusLost = () => {
 
 export function useFocusOnNavigation(): void {
   const [location] = useLocation();
-  const first = useRef(true);
+  // The page first loaded keeps the browser's own focus; only a change of page moves it. Marked
+  // done when placed (not when scheduled), so that an effect run twice still places it.
+  const placedFor = useRef(location);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (placedFor.current === location) return;
+    const done = () => {
+      placedFor.current = location;
+    };
     let frames = 0;
     let handle = requestAnimationFrame(function place() {
-      if (!focusLost()) return;
+      if (!focusLost()) return done();
       const target = pageFocusTarget(document);
       // The page may not be there yet (its data loading): look again next frame.
       if (!target || document.querySelector('main [aria-busy="true"]')) {
         if (++frames < MAX_FRAMES) handle = requestAnimationFrame(place);
+        else done();
         return;
       }
       // Focusable by script only: not a stop of its own for Tab.
       if (target.tabIndex < 0 && !target.hasAttribute("tabindex"))
         target.setAttribute("tabindex", "-1");
       target.focus();
+      done();
     });
     return () => cancelAnimationFrame(handle);
   }, [location]);
