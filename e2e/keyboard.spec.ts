@@ -5,7 +5,8 @@ import { ADMIN } from "./support.ts";
  * A viewer with a keyboard only (no click in this file): home, along a row of cards with the
  * arrow keys, a title page, Play, through the player's controls with Tab, operating them with
  * their keys, and Escape back to the title page. At each step focus must be where the viewer
- * expects it (the focused element's role and accessible name) and visible (a ring drawn).
+ * expects it (the focused element's role and accessible name) and visible (a ring drawn), also
+ * after each page change and after a menu or dialog closes.
  */
 test.use({ viewport: { width: 1280, height: 720 } });
 
@@ -124,8 +125,16 @@ test("home to the player and back, by keyboard alone", async ({ page }) => {
   await expect(page).toHaveURL(/\/watch\/e2e-clip$/);
 
   // The rest of the bar, then out of the player: no trap.
+  // The shortcuts dialog: focus on its Close, and back on the button once Escape closes it.
   await page.keyboard.press("Tab");
-  await expectFocused(page.getByRole("button", { name: "Keyboard shortcuts" }));
+  const help = page.getByRole("button", { name: "Keyboard shortcuts" });
+  await expectFocused(help);
+  await page.keyboard.press("Enter");
+  await expectFocused(page.getByRole("button", { name: "Close shortcuts" }));
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
+  await expectFocused(help);
+  await expect(page).toHaveURL(/\/watch\/e2e-clip$/);
   const last = page.getByRole("button", { name: "Full screen" });
   for (
     let stops = 0;
