@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
+import { argErrorLine, type CommandLine, USAGE_EXIT, usageErrorLine } from "../scripts/cli.ts";
 import type { CodecBdRates } from "../src/schemas/catalog.ts";
 import { CatalogStore } from "./catalog/store.ts";
 import {
@@ -45,7 +46,11 @@ Options:
   --out DIR      catalog folder (default: $CATALOG_DIR or ./catalog)
   --force        encode again even when nothing changed
   --demo-set S   with no FILE, which demo titles: full (default) or tiny (tests)
-  -h, --help     show this help`;
+  -h, --help     show this help
+
+Each title that fails is said on stderr (error: FILE: the cause) and the others go on; the
+exit code is then 1 (2 for a usage error or a bad config, 130 when interrupted).`;
+const CLI: CommandLine = { name: "encode", command: "npm run encode --", usage: USAGE };
 
 interface Outcome {
   id: string;
@@ -100,8 +105,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = parse(argv);
   } catch (error) {
-    console.error(`encode: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    console.error(usageErrorLine(CLI, argErrorLine(error)));
+    return USAGE_EXIT;
   }
   if (args.values.help) {
     console.log(USAGE);
@@ -113,8 +118,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     demoTitles = demoSet(setName);
   } catch (error) {
-    console.error(`encode: ${(error as Error).message}`);
-    return 2;
+    console.error(usageErrorLine(CLI, (error as Error).message));
+    return USAGE_EXIT;
   }
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -257,9 +262,9 @@ async function main(argv: string[]): Promise<number> {
         if (!(error instanceof InputError)) {
           if (error instanceof EncoderError) throw error;
           // A failure inside ffmpeg on one title: report it against the file and go on.
-          progress.line(`error: ${label}: ${(error as Error).message}`);
+          progress.error(`error: ${label}: ${(error as Error).message}`);
         } else {
-          progress.line(`error: ${error.message}`);
+          progress.error(`error: ${error.message}`);
         }
         // Named by its id when it had one, so the app's pending card goes.
         status.set([...seen].find(([, f]) => f === file)?.[0] ?? label, { stage: "failed" });

@@ -290,20 +290,23 @@ describe("npm run encode", () => {
     const missing = path.join(work, "missing.mp4");
 
     const result = await run(["--out", out, missing, empty, text, unknownCodec, clip]);
-    const output = result.stdout + result.stderr;
     expect(result.code).toBe(1);
-    expect(output).toContain(`${missing}: file not found`);
-    expect(output).toContain(`${empty}: file is empty (0 bytes)`);
-    expect(output).toMatch(
+    // Each title's error on stderr, one line each; the progress and the summary on stdout.
+    const errors = result.stderr.trim().split("\n");
+    expect(errors).toHaveLength(4);
+    expect(errors[0]).toBe(`error: ${missing}: file not found`);
+    expect(errors[1]).toBe(`error: ${empty}: file is empty (0 bytes)`);
+    expect(errors[2]).toMatch(
       new RegExp(
-        `${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not a media file ffmpeg can read`,
+        `^error: ${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: not a media file ffmpeg can read`,
       ),
     );
-    expect(output).toMatch(
+    expect(errors[3]).toMatch(
       /alien\.mp4: (video stream uses a codec this ffmpeg does not know|cannot decode)/,
     );
-    expect(output).toMatch(/0 encoded, 1 unchanged, 4 failed/);
-    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.stdout).not.toMatch(/^error:/m);
+    expect(result.stdout).toMatch(/0 encoded, 1 unchanged, 4 failed/);
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(await readFile(path.join(out, "catalog.json"), "utf8")).toBe(before);
   }, 60_000);
 

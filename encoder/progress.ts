@@ -8,12 +8,17 @@ import { STEPS } from "./pipeline.ts";
 export interface Progress {
   /** A step of a title moved on: `stepIndex` of STEPS, `fraction` of that step done. */
   update(title: string, step: string, stepIndex: number, fraction: number): void;
-  /** A line that stays in the log (a title finished, an error). */
+  /** A line that stays in the log (a title finished, a note). */
   line(text: string): void;
+  /** A title's error: a line on the error stream, so that a script or a log can tell it apart. */
+  error(text: string): void;
   stop(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stdout): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stdout,
+  errors: NodeJS.WritableStream = process.stderr,
+): Progress {
   if (!stream.isTTY) {
     let last = "";
     return {
@@ -23,6 +28,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stdout): Pro
         last = key;
       },
       line: (text) => stream.write(`${text}\n`),
+      error: (text) => errors.write(`${text}\n`),
       stop: () => undefined,
     };
   }
@@ -37,6 +43,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stdout): Pro
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  const stopBar = () => {
+    if (started) bar.stop();
+    started = false;
+  };
   return {
     update(title, step, stepIndex, fraction) {
       const value = Math.round(((stepIndex + Math.min(1, fraction)) / STEPS.length) * 100);
@@ -45,15 +55,14 @@ export function createProgress(stream: NodeJS.WriteStream = process.stdout): Pro
       bar.update(value, { title, step });
     },
     line(text) {
-      if (started) {
-        bar.stop();
-        started = false;
-      }
+      stopBar();
       stream.write(`${text}\n`);
     },
-    stop() {
-      if (started) bar.stop();
-      started = false;
+    error(text) {
+      // The bar and the error may share a terminal: the bar goes first, so as not to be torn.
+      stopBar();
+      errors.write(`${text}\n`);
     },
+    stop: stopBar,
   };
 }

@@ -193,7 +193,8 @@ describe("awkward sources", () => {
 
   it("refuses the HDR source in one line naming the cause and the fix, and encodes the rest", () => {
     expect(first.code, first.stderr).toBe(1);
-    const refusal = first.stdout.split("\n").filter((l) => l.includes("hdr.mp4: is HDR"));
+    // Said on stderr, as every title's error.
+    const refusal = first.stderr.split("\n").filter((l) => l.includes("hdr.mp4: is HDR"));
     expect(refusal[0]).toMatch(
       /^error: .*hdr\.mp4: is HDR \(PQ \(smpte2084\) transfer, BT\.2020 primaries\) and would look washed out as SDR: tone-map it with --tone-map/,
     );

@@ -10,7 +10,7 @@
  * the IPC channel once every port listens, and exits when that channel closes (the demo died).
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { type CommandLine, exitWithUsageError, parseCommandLine } from "../scripts/cli.ts";
 import { appOriginsFor } from "./net/doors.ts";
 import { DEFAULT_APPLIANCES, type Network, startNetwork } from "./network.ts";
 
@@ -82,25 +82,42 @@ export function describeNetwork(urls: Network["urls"]): string {
   return lines.join("\n");
 }
 
+const NETWORK_CLI: CommandLine = {
+  name: "network",
+  command: "npm run network --",
+  usage: `Usage: npm run network -- [options]
+
+Starts the delivery network alone on loopback: the origin (8080), steering (8081), the admin
+API (8082) and three cache appliances (8101-8103). Ctrl-C closes every server.
+
+Options:
+  --catalog DIR      the catalog to serve (default $CATALOG_DIR or ./catalog)
+  --traces DIR       a folder of throughput traces: each becomes shaping profiles (repeatable)
+  --port-offset N    move every port up by N (0-50000, default 0)
+  --app-origin URL   an app origin the admin API answers browsers from (repeatable; default
+                     the app where npm start puts it, 5173 + the offset)
+  --allow-upstream URL  a host whose streams may play through the appliances without being
+                     opened first (repeatable)
+  -h, --help         show this help`,
+};
+
 /** What a child network says over IPC once it listens. */
 export const READY_MESSAGE = "streamlab-network-ready";
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      catalog: { type: "string" },
-      traces: { type: "string", multiple: true },
-      "port-offset": { type: "string" },
-      "app-origin": { type: "string", multiple: true },
-      "allow-upstream": { type: "string", multiple: true },
-    },
+  const { values } = parseCommandLine(NETWORK_CLI, {
+    catalog: { type: "string" },
+    traces: { type: "string", multiple: true },
+    "port-offset": { type: "string" },
+    "app-origin": { type: "string", multiple: true },
+    "allow-upstream": { type: "string", multiple: true },
   });
   const offset = Number(values["port-offset"] ?? 0);
   if (!Number.isInteger(offset) || offset < 0 || offset > 50_000) {
-    console.error(
-      `network: --port-offset must be a whole number from 0 to 50000, got "${values["port-offset"]}"`,
+    exitWithUsageError(
+      NETWORK_CLI,
+      `--port-offset takes a whole number from 0 to 50000, not "${values["port-offset"]}"`,
     );
-    process.exit(2);
   }
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
   // The app where npm start puts it (5173, moved by the offset) unless told otherwise.

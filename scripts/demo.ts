@@ -17,7 +17,6 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { createServer, type ViteDevServer } from "vite";
 import { type AppBuild, ensureAppBuild } from "../app-server/build.ts";
@@ -34,28 +33,49 @@ import { emptyCatalog } from "../src/schemas/catalog.ts";
 import { ENCODE_STATUS_PATH } from "../src/schemas/encode-status.ts";
 import { parseRuntimeConfig } from "../src/schemas/runtime-config.ts";
 import { type BackgroundEncode, startBackgroundEncode } from "./background-encode.ts";
+import { type CommandLine, exitWithUsageError, parseCommandLine } from "./cli.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({
-  options: {
-    e2e: { type: "boolean" },
-    dev: { type: "boolean" },
-    catalog: { type: "string" },
-    "app-port": { type: "string" },
-    "skip-encode": { type: "boolean" },
-    "port-offset": { type: "string" },
-    traces: { type: "string", multiple: true },
-    "demo-set": { type: "string" },
-    "allow-upstream": { type: "string", multiple: true },
-  },
+const CLI: CommandLine = {
+  name: "demo",
+  command: "npm start --",
+  usage: `Usage: npm start -- [options]      (npm run dev: the same with --dev)
+
+Starts the delivery network and serves the app (http://127.0.0.1:5173/ by default) within a
+few seconds, then builds or updates the demo catalog in the background: titles appear in the
+app as they are encoded (6 titles, about 6-7 minutes on 2 idle cores the first time; seconds
+when nothing changed). Ctrl-C stops everything.
+
+Options:
+  --dev             serve the app from Vite's dev server (hot reload) instead of a build
+  --catalog DIR     the catalog folder (default ./catalog; with --e2e .cache/e2e-catalog)
+  --skip-encode     serve the catalog as it is, encode nothing
+  --demo-set S      which demo titles to encode: full (default) or tiny (two 6 s titles)
+  --e2e             the browser tests' setup: a small catalog encoded before serving,
+                    every port 10000 higher
+  --port-offset N   move every port by N (0-50000; default 0, with --e2e 10000)
+  --app-port PORT   the app's port (default 5173 + the offset)
+  --traces DIR      a folder of throughput traces: each becomes shaping profiles in the
+                    network lab (repeatable)
+  -h, --help        show this help`,
+};
+const { values } = parseCommandLine(CLI, {
+  e2e: { type: "boolean" },
+  dev: { type: "boolean" },
+  catalog: { type: "string" },
+  "app-port": { type: "string" },
+  "skip-encode": { type: "boolean" },
+  "port-offset": { type: "string" },
+  traces: { type: "string", multiple: true },
+  "demo-set": { type: "string" },
+  "allow-upstream": { type: "string", multiple: true },
 });
 
 const demoSetName = values["demo-set"] ?? "full";
 try {
   demoSet(demoSetName);
 } catch (error) {
-  console.error(`demo: ${(error as Error).message}`);
-  process.exit(2);
+  exitWithUsageError(CLI, (error as Error).message);
 }
 
 function encode(args: string[]): Promise<number> {
@@ -80,8 +100,15 @@ const catalogDir = path.resolve(
 /** The e2e servers sit 10000 above the demo's, so both can run at once; `--port-offset` moves
  * every port (the browser benchmark does when another run holds the e2e ones). */
 const offset = Number(values["port-offset"] ?? (values.e2e ? 10000 : 0));
+if (!Number.isInteger(offset) || offset < 0 || offset > 50_000)
+  exitWithUsageError(
+    CLI,
+    `--port-offset takes a whole number from 0 to 50000, not "${values["port-offset"]}"`,
+  );
 const ports = demoPorts(offset);
 const appPort = Number(values["app-port"] ?? 5173 + offset);
+if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65_535)
+  exitWithUsageError(CLI, `--app-port takes a port from 1 to 65535, not "${values["app-port"]}"`);
 /** "Someone else's host" for the e2e suite's streams from outside our catalog. */
 const FOREIGN_PORT = 8090 + offset;
 const foreignDir = path.join(ROOT, ".cache/e2e-foreign-v1");

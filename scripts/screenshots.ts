@@ -8,15 +8,28 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { chromium, type Page } from "@playwright/test";
 import { startServers } from "../bench/browser/servers.ts";
 import playwrightConfig, { CHROMIUM_PATH } from "../playwright.config.ts";
+import { type CommandLine, parseCommandLine } from "./cli.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "docs/screenshots");
 
-const { values } = parseArgs({ options: { catalog: { type: "string" } } });
+const CLI: CommandLine = {
+  name: "screenshots",
+  command: "npm run screenshots --",
+  usage: `Usage: npm run screenshots -- [--catalog DIR]
+
+Takes the README's screenshots into docs/screenshots/ (home, a title page, the player with its
+stats overlay, the network lab, home at phone width) in the system Chromium, against servers
+it starts itself on the first free set of ports (bench/browser/servers.ts).
+
+Options:
+  --catalog DIR   the catalog to show (default ./catalog, else .cache/e2e-catalog)
+  -h, --help      show this help`,
+};
+const { values } = parseCommandLine(CLI, { catalog: { type: "string" } });
 const built = [path.join(ROOT, "catalog"), path.join(ROOT, ".cache/e2e-catalog")].find((dir) =>
   existsSync(path.join(dir, "catalog.json")),
 );

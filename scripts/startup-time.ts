@@ -11,27 +11,55 @@
  * servers farther away than loopback would: each request that waits for another costs that
  * much again. Start the servers first (`npm start`, `npm run dev`, `scripts/demo.ts --e2e`).
  */
-import { parseArgs } from "node:util";
 import { type Browser, chromium, type Request } from "@playwright/test";
 import playwrightConfig, { CHROMIUM_PATH } from "../playwright.config.ts";
+import { type CommandLine, exitWithUsageError, parseCommandLine } from "./cli.ts";
 
-const { values } = parseArgs({
-  options: {
-    app: { type: "string", multiple: true },
-    path: { type: "string", default: "/watch/e2e-clip" },
-    runs: { type: "string", default: "5" },
-    requests: { type: "boolean", default: false },
-    "latency-ms": { type: "string", default: "0" },
-  },
+const CLI: CommandLine = {
+  name: "startup-time",
+  command: "npm run startup-time --",
+  usage: `Usage: npm run startup-time -- --app URL [--app URL2 ...] [options]
+
+How long a viewer opening a link waits: navigation to the video's first frame, in a fresh
+Chromium context per run at 1280x720, the median per app. Start the servers first (npm start,
+npm run dev, or scripts/demo.ts --e2e) and give the app: line they print.
+
+Options:
+  --app URL         an app to measure (repeatable: several take turns run by run)
+  --path PATH       the page to open (default /watch/e2e-clip)
+  --runs N          runs per app (default 5)
+  --requests        also print each app's first run's requests (start, end, size)
+  --latency-ms N    delay every request of the page by N ms (default 0)
+  -h, --help        show this help`,
+};
+const { values } = parseCommandLine(CLI, {
+  app: { type: "string", multiple: true },
+  path: { type: "string", default: "/watch/e2e-clip" },
+  runs: { type: "string", default: "5" },
+  requests: { type: "boolean", default: false },
+  "latency-ms": { type: "string", default: "0" },
 });
 const apps = values.app ?? [];
-if (apps.length === 0) {
-  console.error("startup-time: --app URL is required (the app: line scripts/demo.ts prints)");
-  process.exit(2);
+if (apps.length === 0)
+  exitWithUsageError(CLI, "--app URL is required (the app: line scripts/demo.ts prints)");
+let urls: string[] = [];
+try {
+  urls = apps.map((app) => new URL(values.path, app).href);
+} catch {
+  exitWithUsageError(
+    CLI,
+    `--app takes a URL such as http://127.0.0.1:5173/, not "${apps.join(" ")}"`,
+  );
 }
-const urls = apps.map((app) => new URL(values.path, app).href);
 const runs = Number(values.runs);
 const latencyMs = Number(values["latency-ms"]);
+if (!Number.isInteger(runs) || runs < 1 || runs > 1000)
+  exitWithUsageError(CLI, `--runs takes a whole number from 1 to 1000, not "${values.runs}"`);
+if (!(latencyMs >= 0) || latencyMs > 60_000)
+  exitWithUsageError(
+    CLI,
+    `--latency-ms takes a number from 0 to 60000, not "${values["latency-ms"]}"`,
+  );
 
 interface FirstFrame {
   loadedDataMs: number;

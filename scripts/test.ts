@@ -5,6 +5,21 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { parseCommandLine } from "./cli.ts";
+
+parseCommandLine(
+  {
+    name: "npm test",
+    command: "npm test --",
+    usage: `Usage: npm test
+
+The whole suite, in the order that fails fastest: format and lint (biome), types (tsc), unit
+and integration tests (vitest), browser tests (Playwright in the system Chromium). Ends with
+one line, "tests: N passed, N failed". It takes no options: run a part alone with
+npx vitest run PATH, or npx playwright test e2e/FILE.spec.ts.`,
+  },
+  {},
+);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PROFILES } from "../../mock-server/shaping/profiles.ts";
+import { argErrorLine } from "../../scripts/cli.ts";
 import { harshSet, ScenarioError, type ScenarioSet, sample, traceSets } from "./scenarios.ts";
 
 export const PLAYERS = ["ours-hlsjs", "engine-hlsjs", "ours-shaka", "engine-shaka"] as const;
@@ -52,7 +53,7 @@ export class BenchArgError extends Error {
   override name = "BenchArgError";
 }
 
-export const USAGE = `npm run bench:browser -- [options]
+export const USAGE = `Usage: npm run bench:browser -- [options]
 
 Plays one title in the system Chromium once per player (our controller in our app, and each
 engine's stock build with its own ABR in a bare page), every appliance shaped alike, measures
@@ -173,7 +174,7 @@ export function parseBenchArgs(argv: string[], cwd: string, now = new Date()): B
   try {
     values = parse(argv).values;
   } catch (error) {
-    throw new BenchArgError(`${(error as Error).message} (see --help)`);
+    throw new BenchArgError(argErrorLine(error));
   }
   const out = path.resolve(cwd, values.out ?? `.cache/bench/browser-${timestampName(now)}.json`);
   const help = values.help ?? false;

@@ -10,6 +10,7 @@ import path from "node:path";
 import { type Browser, chromium } from "@playwright/test";
 import Table from "cli-table3";
 import playwrightConfig, { CHROMIUM_PATH } from "../../playwright.config.ts";
+import { exitWithUsageError } from "../../scripts/cli.ts";
 import { Catalog } from "../../src/schemas/catalog.ts";
 import { parseMediaPlaylist } from "../sim/ladder.ts";
 import { BenchArgError, type BenchOptions, parseBenchArgs, USAGE } from "./args.ts";
@@ -234,7 +235,11 @@ try {
   // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
   options = parseBenchArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
 } catch (error) {
-  if (error instanceof BenchArgError) fail(error.message);
+  if (error instanceof BenchArgError)
+    exitWithUsageError(
+      { name: "bench:browser", command: "npm run bench:browser --", usage: USAGE },
+      error.message,
+    );
   throw error;
 }
 if (options.help) {

@@ -1,8 +1,9 @@
 /** Command line of `npm run bench:abr`: parsed and checked before any work starts. */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { argErrorLine } from "../../scripts/cli.ts";
 
-export const USAGE = `npm run bench:abr -- (--traces DIR | --session FILE) [options]
+export const USAGE = `Usage: npm run bench:abr -- (--traces DIR | --session FILE) [options]
 
 Trace-driven ABR simulator: our controller, BBA, BOLA, RobustMPC and an hls.js-style
 throughput rule on every trace of DIR, against the offline optimum. See bench/README.md.
@@ -61,7 +62,7 @@ export function parseSimArgs(
   try {
     values = parse(argv).values;
   } catch (error) {
-    throw new ArgError(`${(error as Error).message}; see --help`);
+    throw new ArgError(argErrorLine(error));
   }
   const help = values.help === true;
   if (help) {

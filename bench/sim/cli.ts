@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type CommandLine, exitWithUsageError } from "../../scripts/cli.ts";
 import { ALGORITHM_NAMES } from "./algorithms/index.ts";
 import { ArgError, parseSimArgs, USAGE } from "./args.ts";
 import {
@@ -28,6 +29,7 @@ import { loadSessionReplay } from "./session-trace.ts";
 import { loadTraceSets, TraceError, type TraceSet } from "./traces.ts";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const CLI: CommandLine = { name: "bench:abr", command: "npm run bench:abr --", usage: USAGE };
 
 function fail(message: string): never {
   log(`bench:abr: ${message}`);
@@ -87,9 +89,8 @@ async function main(): Promise<void> {
       sets = loadTraceSets(args.traces ?? "");
     }
   } catch (error) {
-    if (error instanceof ArgError || error instanceof LadderError || error instanceof TraceError) {
-      fail(error.message);
-    }
+    if (error instanceof ArgError) exitWithUsageError(CLI, error.message);
+    if (error instanceof LadderError || error instanceof TraceError) fail(error.message);
     throw error;
   }
   const config: SimConfig = {

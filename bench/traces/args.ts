@@ -4,6 +4,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { HARSH_DEFAULT_SECONDS } from "../../mock-server/shaping/harsh.ts";
+import { argErrorLine } from "../../scripts/cli.ts";
 import { TRACE_KINDS, type TraceKind } from "./generate.ts";
 
 export class TracesArgError extends Error {
@@ -19,7 +20,7 @@ export interface TracesOptions {
   help: boolean;
 }
 
-export const USAGE = `npm run bench:traces -- --kind harsh --count 20 --seed 7 --out DIR
+export const USAGE = `Usage: npm run bench:traces -- --kind harsh --count 20 --seed 7 --out DIR
 
 Writes generated throughput traces as Pensieve files (<seconds> <Mbit/s> per line), one per
 seed, for npm run bench:abr -- --traces DIR and npm run bench:browser -- --traces DIR.
@@ -46,7 +47,7 @@ export function parseTracesArgs(argv: string[], cwd: string): TracesOptions {
   try {
     values = parse(argv).values;
   } catch (error) {
-    throw new TracesArgError(`${(error as Error).message} (see --help)`);
+    throw new TracesArgError(argErrorLine(error));
   }
   const kind = values.kind ?? "harsh";
   if (!(TRACE_KINDS as readonly string[]).includes(kind)) {

@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatPensieveTrace, meanBitsPerSecond } from "../../mock-server/shaping/trace.ts";
+import { exitWithUsageError } from "../../scripts/cli.ts";
 import { parseTracesArgs, TracesArgError, USAGE } from "./args.ts";
 import { generateTraces } from "./generate.ts";
 
@@ -13,8 +14,10 @@ try {
   options = parseTracesArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
 } catch (error) {
   if (!(error instanceof TracesArgError)) throw error;
-  process.stderr.write(`bench:traces: ${error.message}\n`);
-  process.exit(2);
+  exitWithUsageError(
+    { name: "bench:traces", command: "npm run bench:traces --", usage: USAGE },
+    error.message,
+  );
 }
 if (options.help) {
   console.log(USAGE);

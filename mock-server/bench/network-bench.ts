@@ -19,10 +19,10 @@ import { mkdir, stat } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Table from "cli-table3";
 import { makeTestClip } from "../../encoder/demo/test-clip.ts";
+import { type CommandLine, exitWithUsageError, parseCommandLine } from "../../scripts/cli.ts";
 import { PublishedCatalog } from "../catalog/store.ts";
 import { startNetwork } from "../network.ts";
 import { fluctuatingTrace } from "../shaping/profiles.ts";
@@ -31,27 +31,42 @@ import { childTarget, percentile, runShapedLoad, sameProcessTarget } from "./sha
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SECTIONS = ["accuracy", "throughput", "load"] as const;
-const { values } = parseArgs({
-  options: {
-    catalog: { type: "string" },
-    seconds: { type: "string" },
-    only: { type: "string" },
-    sessions: { type: "string" },
-    "rate-mbps": { type: "string" },
-    "load-seconds": { type: "string" },
-    client: { type: "string" },
-    network: { type: "string" },
-  },
+const CLI: CommandLine = {
+  name: "bench:network",
+  command: "npm run bench:network --",
+  usage: `Usage: npm run bench:network -- [options]
+
+A benchmark of the delivery network, not a test: shaping accuracy (100 kbit/s to 50 Mbit/s
+and a trace), unthrottled throughput of an appliance beside the origin and a plain node:http
+server, and shaped sessions under load with the admin API's latency. Uses the demo catalog
+when it exists, else encodes a small clip. See mock-server/README.md.
+
+Options:
+  --only LIST          sections to run, comma-separated: ${SECTIONS.join(", ")} (default all)
+  --catalog DIR        the catalog to serve (default ./catalog)
+  --seconds N          seconds of each throughput run (default 5)
+  --sessions LIST      session counts for the load, comma-separated (default 50,200,500)
+  --rate-mbps N        each session's shaped rate (default 1)
+  --load-seconds N     the window measured in each load, after a 2 s warm-up (default 10)
+  --client http|fetch  the load's HTTP client (default http)
+  --network child|same the network in a process of its own (default) or in this one
+  -h, --help           show this help`,
+};
+const { values } = parseCommandLine(CLI, {
+  catalog: { type: "string" },
+  seconds: { type: "string" },
+  only: { type: "string" },
+  sessions: { type: "string" },
+  "rate-mbps": { type: "string" },
+  "load-seconds": { type: "string" },
+  client: { type: "string" },
+  network: { type: "string" },
 });
 const LOAD_SECONDS = Number(values.seconds ?? 5);
 const only = (values.only ?? SECTIONS.join(",")).split(",");
 for (const name of only) {
-  if (!(SECTIONS as readonly string[]).includes(name)) {
-    console.error(
-      `bench:network: --only takes ${SECTIONS.join(", ")} (comma-separated), not "${name}"`,
-    );
-    process.exit(2);
-  }
+  if (!(SECTIONS as readonly string[]).includes(name))
+    exitWithUsageError(CLI, `--only takes ${SECTIONS.join(", ")} (comma-separated), not "${name}"`);
 }
 const SESSION_COUNTS = (values.sessions ?? "50,200,500").split(",").map(Number);
 const LOAD_RATE_BPS = Number(values["rate-mbps"] ?? 1) * 1e6;
@@ -61,16 +76,17 @@ const LOAD_WINDOW_SEC = Number(values["load-seconds"] ?? 10);
 const client = values.client ?? "http";
 const where = values.network ?? "child";
 if (
+  !(LOAD_SECONDS > 0) ||
   SESSION_COUNTS.some((n) => !Number.isInteger(n) || n < 1) ||
   !(LOAD_RATE_BPS > 0) ||
   !(LOAD_WINDOW_SEC > 0) ||
   (client !== "http" && client !== "fetch") ||
   (where !== "child" && where !== "same")
 ) {
-  console.error(
-    "bench:network: --sessions takes whole numbers (50,200,500), --rate-mbps and --load-seconds positive numbers, --client http or fetch, --network child or same",
+  exitWithUsageError(
+    CLI,
+    "--seconds, --rate-mbps and --load-seconds take positive numbers, --sessions whole numbers (50,200,500), --client http or fetch, --network child or same",
   );
-  process.exit(2);
 }
 const loadClient = client as "http" | "fetch";
 

@@ -13,6 +13,7 @@ import { preloadEngine } from "../features/player/engines/load.ts";
 import { Player } from "../features/player/Player.tsx";
 import { checkStreamUrl, urlItem } from "../features/player/play-item.ts";
 import { paths, playerSettingsFrom, ROUTES } from "../lib/routes.ts";
+import { useFocusOnNavigation } from "./focus-on-navigation.ts";
 import { StreamUrlForm } from "./StreamUrlForm.tsx";
 import { useSrcParam } from "./stream-link.ts";
 import { WatchPage } from "./WatchPage.tsx";
@@ -60,6 +61,7 @@ function TitleRoute({ id }: { id: string }) {
 }
 
 export function App() {
+  useFocusOnNavigation();
   return (
     <>
       <header className="top">

@@ -24,24 +24,24 @@ export function TitleCard({
   row?: number;
   col?: number;
 }) {
-  const label = title.episode
-    ? `${title.name} (season ${title.episode.season}, episode ${title.episode.episode})`
-    : title.name;
+  // The link's name is its visible text (name, year, genres), so that a viewer who says or
+  // sees "E2E clip" finds it (WCAG 2.5.3); the episode is added for screen readers only.
   return (
-    <Link
-      href={paths.title(title.id)}
-      className="card"
-      aria-label={label}
-      data-row={row}
-      data-col={col}
-    >
+    <Link href={paths.title(title.id)} className="card" data-row={row} data-col={col}>
       <img src={originUrl(title.artwork.poster)} alt="" loading="lazy" />
       {progress !== undefined && (
         <span className="card-progress" aria-hidden="true">
           <span style={{ width: `${Math.round(progress * 100)}%` }} />
         </span>
       )}
-      <span className="card-name">{title.name}</span>
+      <span className="card-name">
+        {title.name}
+        {title.episode && (
+          <span className="visually-hidden">
+            {` (season ${title.episode.season}, episode ${title.episode.episode})`}
+          </span>
+        )}
+      </span>
       <span className="card-meta">
         {title.year} · {title.genres.join(", ")}
       </span>

@@ -99,7 +99,17 @@ export function Player({
   return (
     <div className="player" ref={setRoot}>
       <div className="player-stage">
-        <video ref={setVideo} autoPlay muted playsInline aria-label={`${itemName(item)} video`} />
+        {/* Where focus lands on arriving at the player (src/app/focus-on-navigation.ts): the
+            shortcuts work from it, and Tab goes on to the controls. */}
+        <video
+          ref={setVideo}
+          autoPlay
+          muted
+          playsInline
+          aria-label={`${itemName(item)} video`}
+          tabIndex={-1}
+          data-page-focus
+        />
         <Controls
           video={video}
           container={root}

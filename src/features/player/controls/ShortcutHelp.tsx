@@ -4,9 +4,22 @@ import { SHORTCUT_HELP } from "./shortcuts.ts";
 
 export function ShortcutHelp({ onClose }: { onClose(): void }) {
   const closeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => closeButton.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+  // Focus in on opening; on closing, back where it was (the help button, or the picture when
+  // opened with "?"), else it would fall to the page's body.
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const box = dialog.current;
+    closeButton.current?.focus();
+    return () => {
+      const active = document.activeElement;
+      const lost = !active || active === document.body || !active.isConnected;
+      if ((lost || box?.contains(active)) && opener?.isConnected) opener.focus();
+    };
+  }, []);
   return (
     <div
+      ref={dialog}
       className="shortcut-help"
       role="dialog"
       aria-label="Keyboard shortcuts"
@@ -19,7 +32,7 @@ export function ShortcutHelp({ onClose }: { onClose(): void }) {
       }}
     >
       <header>
-        <h3>Keyboard shortcuts</h3>
+        <h2>Keyboard shortcuts</h2>
         <button ref={closeButton} type="button" onClick={onClose} aria-label="Close shortcuts">
           ✕
         </button>
