@@ -7,10 +7,10 @@
 
 import { ApplianceId } from "../src/schemas/steering.ts";
 import { buildAdmin } from "./admin/admin.ts";
-import { Appliance, contentTypeFor } from "./appliance/appliance.ts";
-import { ApplianceCache, type FillLink } from "./appliance/cache.ts";
+import type { Appliance } from "./appliance/appliance.ts";
+import { ApplianceFleet, type ApplianceSpec } from "./appliance/fleet.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
-import { FaultBook, targetOf } from "./faults/faults.ts";
+import { FaultBook } from "./faults/faults.ts";
 import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
@@ -18,15 +18,6 @@ import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping
 import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
 import { MAX_APPLIANCES } from "./steering/registry.ts";
 import { buildSteering, type SteeringService } from "./steering/server.ts";
-
-export interface ApplianceSpec {
-  id: string;
-  region: string;
-  capacityBytes: number;
-  fill: FillLink;
-  capacitySessions: number;
-  capacityBps: number;
-}
 
 /**
  * Two appliances inside ISPs (small, close to viewers, a slower fill link) and one at an
@@ -164,117 +155,19 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   );
   await steeringListener.start();
 
-  const fetchFromOrigin = async (catalogPath: string) => {
-    const response = await fetch(`${originBase}${catalogPath}`);
-    // The origin refusing a path (404, 403) means the file is not in the catalog.
-    if (response.status >= 400 && response.status < 500) return null;
-    if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
-    return {
-      body: Buffer.from(await response.arrayBuffer()),
-      contentType: response.headers.get("content-type") ?? contentTypeFor(catalogPath),
-      etag: response.headers.get("etag") ?? `"${catalogPath}"`,
-    };
-  };
-
-  const appliances = specs.map((spec, i) => {
-    const cache = new ApplianceCache(
-      spec.capacityBytes,
-      fetchFromOrigin,
-      { ...spec.fill },
-      (p) => targetOf(spec.id, p).title,
-    );
-    return new Appliance(
-      {
-        id: spec.id,
-        region: spec.region,
-        host,
-        port: ports.appliances?.[i] ?? 0,
-        capacitySessions: spec.capacitySessions,
-        capacityBps: spec.capacityBps,
-      },
-      cache,
-      faults,
-    );
+  const fleet = new ApplianceFleet({
+    specs,
+    host,
+    ports: ports.appliances,
+    originBaseUrl: originBase,
+    catalog,
+    faults,
+    report: (status) => steering.report(status),
+    heartbeatMs: options.heartbeatMs,
   });
-  for (const appliance of appliances) await appliance.start();
-
-  let totals = new Map<string, number>();
-  const refreshTotals = async () => {
-    try {
-      const next = new Map<string, number>();
-      for (const title of (await catalog.read()).titles) {
-        const files = (await catalog.titleFiles(title.id)) ?? [];
-        next.set(
-          title.id,
-          files.reduce((sum, f) => sum + f.sizeBytes, 0),
-        );
-      }
-      totals = next;
-    } catch {
-      // No catalog yet: nothing is held anywhere.
-    }
-  };
-  await refreshTotals();
-
-  // In-process, so no secret to show; ids were checked above, so no report is refused.
-  const heartbeat = () => {
-    for (const appliance of appliances)
-      if (appliance.isUp) steering.report(appliance.status(totals));
-  };
-  heartbeat();
-  const heartbeatTimer = setInterval(heartbeat, options.heartbeatMs ?? 1_000);
-  const totalsTimer = setInterval(() => void refreshTotals(), 10_000);
-  heartbeatTimer.unref();
-  totalsTimer.unref();
-
-  const fill = async (appliance: Appliance, titles: string[]) => {
-    let files = 0;
-    let bytes = 0;
-    for (const id of titles) {
-      const list = await catalog.titleFiles(id);
-      if (!list) throw new Error(`no title "${id}"`);
-      for (const file of list) {
-        const object = appliance.cache.has(file.path)
-          ? null
-          : await appliance.cache.fill(file.path);
-        if (object) {
-          files++;
-          bytes += object.body.length;
-        }
-      }
-    }
-    heartbeat();
-    return { files, bytes };
-  };
-
-  const popularTitles = async (top: number) => {
-    const counts = new Map<string, number>();
-    for (const appliance of appliances) {
-      for (const [title, n] of appliance.popularity())
-        counts.set(title, (counts.get(title) ?? 0) + n);
-    }
-    const ids = (await catalog.read()).titles.map((t) => t.id);
-    return [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, top);
-  };
-
-  let fillTimer: NodeJS.Timeout | undefined;
-  if (options.fillWindow) {
-    const { everySec, top } = options.fillWindow;
-    fillTimer = setInterval(() => {
-      void popularTitles(top).then((titles) =>
-        Promise.allSettled(appliances.filter((a) => a.isUp).map((a) => fill(a, titles))),
-      );
-    }, everySec * 1000);
-    fillTimer.unref();
-  }
-
-  const reconcile = async () => {
-    for (const appliance of appliances) {
-      if (faults.isDown(appliance.id)) await appliance.stop();
-      else await appliance.start();
-    }
-    heartbeat();
-  };
+  await fleet.start();
+  if (options.fillWindow) fleet.fillEvery(options.fillWindow.everySec, options.fillWindow.top);
+  const appliances = fleet.appliances;
 
   let admin: Awaited<ReturnType<typeof buildAdmin>> | undefined;
   const network: Network = {
@@ -292,25 +185,21 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
       admin: "",
       appliances: Object.fromEntries(appliances.map((a) => [a.id, a.baseUrl])),
     },
-    fill,
-    popularTitles,
-    reconcile,
-    titleTotals: () => totals,
+    fill: (appliance, titles) => fleet.fill(appliance, titles),
+    popularTitles: (top) => fleet.popularTitles(top),
+    reconcile: () => fleet.reconcile(),
+    titleTotals: () => fleet.titleTotals(),
     async reset({ keepCaches = false } = {}) {
       faults.clear();
-      for (const appliance of appliances) appliance.reset({ keepCache: keepCaches });
+      fleet.reset({ keepCaches });
       steering.forget();
       await steeringListener!.start();
-      await reconcile();
-      // Report at once: until a heartbeat, steering knows no appliance and answers the origin.
-      heartbeat();
+      // Reports at once: until a heartbeat, steering knows no appliance and answers the origin.
+      await fleet.reconcile();
     },
     async close() {
-      clearInterval(heartbeatTimer);
-      clearInterval(totalsTimer);
-      clearInterval(fillTimer);
       await Promise.allSettled([
-        ...appliances.map((a) => a.shutdown()),
+        fleet.close(),
         steeringListener!.stop(),
         origin.close(),
         steering.app.close(),

@@ -6,7 +6,12 @@
  * (net/doors.ts); what it may hold is bounded (limits.ts).
  */
 import cors from "@fastify/cors";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+} from "fastify";
 import type { z } from "zod";
 import {
   FaultRequest,
@@ -19,11 +24,14 @@ import {
   UnshapeRequest,
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
+import type { PublishedCatalog } from "../catalog/store.ts";
+import type { FaultBook } from "../faults/faults.ts";
 import { acceptEmptyJson, closedDoors } from "../net/doors.ts";
+import type { Listener } from "../net/listener.ts";
 import { fastifyServerOptions } from "../net/timeouts.ts";
-import type { Network } from "../network.ts";
 import type { Profile } from "../shaping/profiles.ts";
 import { parseTraceSliced } from "../shaping/trace.ts";
+import type { SteeringService } from "../steering/server.ts";
 import { type Refusal, roomForFault, roomForShaping } from "./limits.ts";
 
 function badRequest(reply: FastifyReply, error: string, field?: string) {
@@ -99,13 +107,34 @@ export async function shapingFrom(
   return { ...current, spec: { ...current.spec, latencyMs } };
 }
 
+/**
+ * What the admin API needs of a network: declared here, so that this module does not import
+ * network.ts (which builds the admin API); `startNetwork`'s `Network` has all of it.
+ */
+export interface AdminNetwork {
+  readonly catalog: Pick<PublishedCatalog, "read">;
+  readonly profiles: Record<string, Profile>;
+  readonly faults: FaultBook;
+  readonly appliances: Appliance[];
+  readonly steering: Pick<SteeringService, "garbage" | "setGarbage">;
+  readonly steeringListener: Pick<Listener, "isUp" | "start" | "stop">;
+  readonly urls: { readonly origin: string; readonly steering: string };
+  /** Bytes of every title, for "how much of the title does this cache hold". */
+  titleTotals(): Map<string, number>;
+  fill(appliance: Appliance, titles: string[]): Promise<{ files: number; bytes: number }>;
+  popularTitles(top: number): Promise<string[]>;
+  /** Bring appliances up or down to match the "down" faults. */
+  reconcile(): Promise<void>;
+  reset(options?: { keepCaches?: boolean }): Promise<void>;
+}
+
 export interface AdminOptions {
   /** Origins a browser may call the API from: the app's (net/doors.ts). */
   appOrigins: readonly string[];
 }
 
 export async function buildAdmin(
-  network: Network,
+  network: AdminNetwork,
   options: AdminOptions,
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -134,6 +163,18 @@ export async function buildAdmin(
     return reply.code(status).send({ error: hint });
   });
 
+  await app.register(adminRoutes, { network });
+  return app;
+}
+
+/**
+ * The API's routes as a fastify plugin: registered by `buildAdmin` behind its doors, CORS and
+ * error handler, and testable with `inject` on any app that registers it the same way.
+ */
+export const adminRoutes: FastifyPluginAsync<{ network: AdminNetwork }> = async (
+  app,
+  { network },
+) => {
   const applianceOr404 = (id: string, reply: FastifyReply): Appliance | undefined => {
     const appliance = network.appliances.find((a) => a.id === id);
     if (!appliance) void reply.code(404).send({ error: `no appliance "${id}"`, field: "id" });
@@ -272,5 +313,4 @@ export async function buildAdmin(
     await network.reset(body);
     return state();
   });
-  return app;
-}
+};

@@ -1,0 +1,178 @@
+/**
+ * The appliances of one network, run together: built from their specs, started, reporting to
+ * the steering service every heartbeat, filled on demand or in the fill window, brought up
+ * and down to match the "down" faults. `startNetwork` (network.ts) composes this with the
+ * origin, the steering service and the admin API; nothing here knows about those servers
+ * beyond a fetch from the origin and a report to steering.
+ */
+import type { ApplianceStatus } from "../../src/schemas/steering.ts";
+import type { PublishedCatalog } from "../catalog/store.ts";
+import { type FaultBook, targetOf } from "../faults/faults.ts";
+import { Appliance, contentTypeFor } from "./appliance.ts";
+import { ApplianceCache, type FillLink } from "./cache.ts";
+
+export interface ApplianceSpec {
+  id: string;
+  region: string;
+  capacityBytes: number;
+  fill: FillLink;
+  capacitySessions: number;
+  capacityBps: number;
+}
+
+export interface FleetOptions {
+  specs: readonly ApplianceSpec[];
+  host: string;
+  /** One port per spec, in order; 0 or absent picks a free one. */
+  ports?: readonly number[];
+  /** The origin's base URL, ending in "/": where caches fill from. */
+  originBaseUrl: string;
+  catalog: PublishedCatalog;
+  faults: FaultBook;
+  /** Hand a status to the steering service (in-process: no secret needed). */
+  report: (status: ApplianceStatus) => void;
+  heartbeatMs?: number;
+}
+
+export class ApplianceFleet {
+  readonly appliances: Appliance[];
+  private totals = new Map<string, number>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly options: FleetOptions) {
+    const fetchFromOrigin = async (catalogPath: string) => {
+      const response = await fetch(`${options.originBaseUrl}${catalogPath}`);
+      // The origin refusing a path (404, 403) means the file is not in the catalog.
+      if (response.status >= 400 && response.status < 500) return null;
+      if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
+      return {
+        body: Buffer.from(await response.arrayBuffer()),
+        contentType: response.headers.get("content-type") ?? contentTypeFor(catalogPath),
+        etag: response.headers.get("etag") ?? `"${catalogPath}"`,
+      };
+    };
+    this.appliances = options.specs.map((spec, i) => {
+      const cache = new ApplianceCache(
+        spec.capacityBytes,
+        fetchFromOrigin,
+        { ...spec.fill },
+        (p) => targetOf(spec.id, p).title,
+      );
+      return new Appliance(
+        {
+          id: spec.id,
+          region: spec.region,
+          host: options.host,
+          port: options.ports?.[i] ?? 0,
+          capacitySessions: spec.capacitySessions,
+          capacityBps: spec.capacityBps,
+        },
+        cache,
+        options.faults,
+      );
+    });
+  }
+
+  /** Start every appliance and the heartbeat; resolves once each one listens and has reported. */
+  async start(): Promise<void> {
+    for (const appliance of this.appliances) await appliance.start();
+    await this.refreshTotals();
+    this.heartbeat();
+    this.every(this.options.heartbeatMs ?? 1_000, () => this.heartbeat());
+    this.every(10_000, () => void this.refreshTotals());
+  }
+
+  /** Bytes of every title, for "how much of the title does this cache hold". */
+  titleTotals(): Map<string, number> {
+    return this.totals;
+  }
+
+  private async refreshTotals(): Promise<void> {
+    try {
+      const next = new Map<string, number>();
+      for (const title of (await this.options.catalog.read()).titles) {
+        const files = (await this.options.catalog.titleFiles(title.id)) ?? [];
+        next.set(
+          title.id,
+          files.reduce((sum, f) => sum + f.sizeBytes, 0),
+        );
+      }
+      this.totals = next;
+    } catch {
+      // No catalog yet: nothing is held anywhere.
+    }
+  }
+
+  /** Every appliance that is up reports now (ids were checked, so no report is refused). */
+  heartbeat(): void {
+    for (const appliance of this.appliances)
+      if (appliance.isUp) this.options.report(appliance.status(this.totals));
+  }
+
+  /** Fill titles into an appliance's cache; resolves when every file is in. */
+  async fill(appliance: Appliance, titles: string[]): Promise<{ files: number; bytes: number }> {
+    let files = 0;
+    let bytes = 0;
+    for (const id of titles) {
+      const list = await this.options.catalog.titleFiles(id);
+      if (!list) throw new Error(`no title "${id}"`);
+      for (const file of list) {
+        const object = appliance.cache.has(file.path)
+          ? null
+          : await appliance.cache.fill(file.path);
+        if (object) {
+          files++;
+          bytes += object.body.length;
+        }
+      }
+    }
+    this.heartbeat();
+    return { files, bytes };
+  }
+
+  /** The `top` most requested titles across the fleet (catalog order breaks ties). */
+  async popularTitles(top: number): Promise<string[]> {
+    const counts = new Map<string, number>();
+    for (const appliance of this.appliances) {
+      for (const [title, n] of appliance.popularity())
+        counts.set(title, (counts.get(title) ?? 0) + n);
+    }
+    const ids = (await this.options.catalog.read()).titles.map((t) => t.id);
+    return [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, top);
+  }
+
+  /** Every `everySec`, each appliance that is up fills the `top` most requested titles. */
+  fillEvery(everySec: number, top: number): void {
+    this.every(everySec * 1000, () => {
+      void this.popularTitles(top).then((titles) =>
+        Promise.allSettled(this.appliances.filter((a) => a.isUp).map((a) => this.fill(a, titles))),
+      );
+    });
+  }
+
+  /** Bring appliances up or down to match the "down" faults, and report at once. */
+  async reconcile(): Promise<void> {
+    for (const appliance of this.appliances) {
+      if (this.options.faults.isDown(appliance.id)) await appliance.stop();
+      else await appliance.start();
+    }
+    this.heartbeat();
+  }
+
+  /** Unshaped, no sessions or counters; caches emptied unless kept. */
+  reset({ keepCaches = false }: { keepCaches?: boolean } = {}): void {
+    for (const appliance of this.appliances) appliance.reset({ keepCache: keepCaches });
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.length = 0;
+    await Promise.allSettled(this.appliances.map((a) => a.shutdown()));
+  }
+
+  private every(ms: number, run: () => void): void {
+    const timer = setInterval(run, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
