@@ -33,6 +33,7 @@ import type { Profile } from "../shaping/profiles.ts";
 import { parseTraceSliced } from "../shaping/trace.ts";
 import type { SteeringService } from "../steering/server.ts";
 import { type Refusal, roomForFault, roomForShaping } from "./limits.ts";
+import { metricsRoutes } from "./metrics.ts";
 
 function badRequest(reply: FastifyReply, error: string, field?: string) {
   return reply.code(400).send({ error, ...(field ? { field } : {}) });
@@ -116,7 +117,7 @@ export interface AdminNetwork {
   readonly profiles: Record<string, Profile>;
   readonly faults: FaultBook;
   readonly appliances: Appliance[];
-  readonly steering: Pick<SteeringService, "garbage" | "setGarbage">;
+  readonly steering: Pick<SteeringService, "garbage" | "setGarbage" | "answerCounts">;
   readonly steeringListener: Pick<Listener, "isUp" | "start" | "stop">;
   readonly urls: { readonly origin: string; readonly steering: string };
   /** Bytes of every title, for "how much of the title does this cache hold". */
@@ -164,6 +165,7 @@ export async function buildAdmin(
   });
 
   await app.register(adminRoutes, { network });
+  await app.register(metricsRoutes, { network });
   return app;
 }
 

@@ -178,3 +178,24 @@ export function rankAppliances(input: RankingInput): SteeringAnswer {
 export function inRotation(answer: SteeringAnswer): SteeringAnswer["appliances"] {
   return answer.appliances.filter((a) => a.score > OUT_OF_ROTATION_SCORE);
 }
+
+/**
+ * Why an answer put its first appliance first, in one word for counting (the admin API's
+ * `/metrics`): where it stands from the client, or "origin" when no appliance is in rotation.
+ */
+export type AnswerReason =
+  | "same-region"
+  | "neighbouring-region"
+  | "other-region"
+  | "region-unknown"
+  | "origin";
+
+export function answerReason(answer: SteeringAnswer): AnswerReason {
+  const first = inRotation(answer)[0];
+  if (!first) return "origin";
+  const proximity = first.reasons.proximity;
+  if (proximity.startsWith("same region")) return "same-region";
+  if (proximity.startsWith("neighbouring region")) return "neighbouring-region";
+  if (proximity.startsWith("client region unknown")) return "region-unknown";
+  return "other-region";
+}

@@ -31,7 +31,7 @@ import {
 } from "./hls.ts";
 import { PlayerReports } from "./player-reports.ts";
 import { pathwayPriority } from "./priority.ts";
-import { inRotation, rankAppliances } from "./ranking.ts";
+import { type AnswerReason, answerReason, inRotation, rankAppliances } from "./ranking.ts";
 import { ApplianceRegistry, type Registration } from "./registry.ts";
 import { ThroughputHints } from "./throughput-hints.ts";
 
@@ -67,6 +67,8 @@ export interface SteeringService {
   /** Answer every steering request with a document no player can use (a chaos test's fault). */
   setGarbage(on: boolean): void;
   readonly garbage: boolean;
+  /** Answers given since the start (or the last `forget`), by why the first appliance led. */
+  answerCounts(): ReadonlyMap<AnswerReason, number>;
   answer(
     titleId: string,
     clientRegion: string | null,
@@ -166,8 +168,9 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     };
   };
 
-  const answer = (titleId: string, region: string | null, address: string | null) =>
-    rankAppliances({
+  const answersByReason = new Map<AnswerReason, number>();
+  const answer = (titleId: string, region: string | null, address: string | null) => {
+    const ranked = rankAppliances({
       titleId,
       clientRegion: region,
       clientAddress: address,
@@ -177,6 +180,10 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       ttlSec: options.ttlSec ?? DEFAULT_TTL_SEC,
       originBaseUrl: options.originBaseUrl,
     });
+    const reason = answerReason(ranked);
+    answersByReason.set(reason, (answersByReason.get(reason) ?? 0) + 1);
+    return ranked;
+  };
 
   const report = (status: ApplianceStatus) => registry.report(status, now());
 
@@ -340,6 +347,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     registry.clear();
     hints.clear();
     reports.clear();
+    answersByReason.clear();
     garbage = false;
   };
   return {
@@ -347,6 +355,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     report,
     forget,
     answer,
+    answerCounts: () => answersByReason,
     setGarbage: (on: boolean) => {
       garbage = on;
     },
