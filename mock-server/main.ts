@@ -1,17 +1,26 @@
 /**
  * Starts the whole delivery network on loopback:
- * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]` (each trace folder
- * becomes profiles). Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances
- * 8101-8103), each overridable, all moved up by `--port-offset` (the browser benchmark runs its
- * own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees the ports.
+ * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]
+ * [--topology FILE] [--appliances node|nginx]` (each trace folder becomes profiles). The ports are
+ * the topology's (the demo's: origin 8080, steering 8081, admin 8082, appliances 8101-8103), all
+ * moved up by `--port-offset` (the browser benchmark runs its own network beside the demo's and
+ * the e2e suite's); Ctrl-C closes every server and frees the ports.
  *
  * Run by `scripts/demo.ts` as a child process (process/supervisor.ts): it then says "ready" over
  * the IPC channel once every port listens, and exits when that channel closes (the demo died).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { Topology } from "../src/schemas/topology.ts";
 import { appOriginsFor } from "./net/doors.ts";
-import { DEFAULT_APPLIANCES, type Network, startNetwork } from "./network.ts";
+import { type Network, startNetwork } from "./network.ts";
+import {
+  DEFAULT_TOPOLOGY,
+  loadTopology,
+  localApplianceSpecs,
+  TopologyError,
+  topologyPorts,
+} from "./topology.ts";
 
 export const DEMO_PORTS = {
   origin: 8080,
@@ -20,14 +29,30 @@ export const DEMO_PORTS = {
   appliances: [8101, 8102, 8103],
 };
 
-/** The demo's ports, every one moved up by `offset`. */
-export function demoPorts(offset: number): typeof DEMO_PORTS {
-  return {
-    origin: DEMO_PORTS.origin + offset,
-    steering: DEMO_PORTS.steering + offset,
-    admin: DEMO_PORTS.admin + offset,
-    appliances: DEMO_PORTS.appliances.map((p) => p + offset),
-  };
+/** The topology's ports (the demo's by default), every one moved up by `offset`. */
+export function demoPorts(
+  offset: number,
+  topology: Topology = DEFAULT_TOPOLOGY,
+): typeof DEMO_PORTS {
+  return topologyPorts(topology, offset);
+}
+
+/** How appliances run: `node`, the in-process cache, or `nginx`; undefined: as the topology says. */
+export function parseApplianceKind(value: string | undefined): "node" | "nginx" | undefined {
+  if (value === undefined || value === "node" || value === "nginx") return value;
+  throw new Error(`--appliances must be "node" or "nginx", got "${value}"`);
+}
+
+/** The topology of `--topology FILE`, or the demo's; a bad file ends the process, named. */
+export async function topologyOrExit(file: string | undefined, who: string): Promise<Topology> {
+  if (!file) return DEFAULT_TOPOLOGY;
+  try {
+    return await loadTopology(path.resolve(file));
+  } catch (error) {
+    if (!(error instanceof TopologyError)) throw error;
+    console.error(`${who}: ${error.message}`);
+    process.exit(2);
+  }
 }
 
 /**
@@ -39,11 +64,14 @@ export async function startDemoNetwork(
   ports = DEMO_PORTS,
   traceDirs: string[] = [],
   appOrigins: readonly string[] = [],
+  topology: Topology = DEFAULT_TOPOLOGY,
+  applianceKind?: "node" | "nginx",
 ): Promise<Network> {
   return startNetwork({
     catalogDir,
     ports,
-    fillWindow: { everySec: 60, top: 3 },
+    topology,
+    ...(applianceKind ? { applianceKind } : {}),
     traceDirs,
     appOrigins,
     heartbeatSecret: process.env.STREAMLAB_HEARTBEAT_SECRET || undefined,
@@ -51,14 +79,18 @@ export async function startDemoNetwork(
 }
 
 /** The addresses the network answers at on `ports` (what `startNetwork` reports as `urls`). */
-export function demoUrls(ports = DEMO_PORTS, host = "127.0.0.1"): Network["urls"] {
+export function demoUrls(
+  ports = DEMO_PORTS,
+  topology: Topology = DEFAULT_TOPOLOGY,
+  host = "127.0.0.1",
+): Network["urls"] {
   const at = (port: number) => `http://${host}:${port}/`;
   return {
     origin: at(ports.origin),
     steering: at(ports.steering),
     admin: at(ports.admin),
     appliances: Object.fromEntries(
-      DEFAULT_APPLIANCES.map((spec, i) => [spec.id, at(ports.appliances[i]!)]),
+      localApplianceSpecs(topology).map((spec, i) => [spec.id, at(ports.appliances[i]!)]),
     ),
   };
 }
@@ -89,6 +121,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       traces: { type: "string", multiple: true },
       "port-offset": { type: "string" },
       "app-origin": { type: "string", multiple: true },
+      topology: { type: "string" },
+      appliances: { type: "string" },
     },
   });
   const offset = Number(values["port-offset"] ?? 0);
@@ -98,14 +132,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     process.exit(2);
   }
+  let applianceKind: "node" | "nginx" | undefined;
+  try {
+    applianceKind = parseApplianceKind(values.appliances);
+  } catch (error) {
+    console.error(`network: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const topology = await topologyOrExit(values.topology, "network");
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
   // The app where npm start puts it (5173, moved by the offset) unless told otherwise.
   const appOrigins = values["app-origin"] ?? appOriginsFor(`http://127.0.0.1:${5173 + offset}/`);
   const network = await startDemoNetwork(
     catalogDir,
-    demoPorts(offset),
+    demoPorts(offset, topology),
     values.traces ?? [],
     appOrigins,
+    topology,
+    applianceKind,
   );
   console.log(describeNetwork(network.urls));
   const stop = () => void network.close().then(() => process.exit(0));

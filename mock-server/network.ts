@@ -5,12 +5,15 @@
  * first: appliances fill from it; the steering service before the appliances report to it).
  */
 
+import type { SimulatedClockState } from "../src/schemas/admin.ts";
 import { ApplianceId } from "../src/schemas/steering.ts";
+import type { FillWindow, Topology } from "../src/schemas/topology.ts";
 import { buildAdmin } from "./admin/admin.ts";
 import type { Appliance } from "./appliance/appliance.ts";
 import { ApplianceFleet, type ApplianceSpec } from "./appliance/fleet.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
 import { FaultBook } from "./faults/faults.ts";
+import { SimulatedClock } from "./fill-window.ts";
 import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
@@ -18,50 +21,32 @@ import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping
 import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
 import { MAX_APPLIANCES } from "./steering/registry.ts";
 import { buildSteering, type SteeringService } from "./steering/server.ts";
+import { DEFAULT_TOPOLOGY, localApplianceSpecs, regionMap } from "./topology.ts";
 
-/**
- * Two appliances inside ISPs (small, close to viewers, a slower fill link) and one at an
- * exchange (larger, one hop further, a fast fill link): the shape of a real deployment, scaled
- * to a laptop. Capacities fit the demo catalog (about 150 MB) in the exchange but not twice over
- * in an ISP cache, so eviction happens when a user adds titles.
- */
-export const DEFAULT_APPLIANCES: readonly ApplianceSpec[] = [
-  {
-    id: "isp-a-1",
-    region: "isp-a",
-    capacityBytes: 256e6,
-    fill: { delayMs: 40, bitsPerSecond: 200e6 },
-    capacitySessions: 500,
-    capacityBps: 1e9,
-  },
-  {
-    id: "isp-b-1",
-    region: "isp-b",
-    capacityBytes: 256e6,
-    fill: { delayMs: 40, bitsPerSecond: 200e6 },
-    capacitySessions: 500,
-    capacityBps: 1e9,
-  },
-  {
-    id: "exchange-1",
-    region: "exchange",
-    capacityBytes: 1e9,
-    fill: { delayMs: 10, bitsPerSecond: 1e9 },
-    capacitySessions: 2000,
-    capacityBps: 10e9,
-  },
-];
+/** The demo's three appliances (mock-server/topology.ts, DEFAULT_TOPOLOGY). */
+export const DEFAULT_APPLIANCES: readonly ApplianceSpec[] = localApplianceSpecs(DEFAULT_TOPOLOGY);
 
 export interface NetworkOptions {
   catalogDir: string;
   host?: string;
   /** 0 anywhere picks a free port (tests); the demo uses fixed ones. */
   ports?: { origin?: number; steering?: number; admin?: number; appliances?: number[] };
+  /** The appliances to run here; else the topology's (its node and nginx ones). */
   appliances?: readonly ApplianceSpec[];
+  /**
+   * Regions, client prefixes, appliances and fill window (src/schemas/topology.ts); the demo's
+   * when not given. `appliances` and `fillWindow`, when given, win over it.
+   */
+  topology?: Topology;
+  /** Every local appliance this kind, whatever the topology says (`--appliances nginx`). */
+  applianceKind?: "node" | "nginx";
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
-  /** Proactive fill: every `everySec`, each appliance fills the `top` most requested titles. */
-  fillWindow?: { everySec: number; top: number } | null;
+  /**
+   * Proactive fill in the off-peak hours of a simulated day (fill-window.ts); null: none. The
+   * topology's when not given.
+   */
+  fillWindow?: FillWindow | null;
   /** Folders of trace files to offer as shaping profiles, `<folder>/<file>` each. */
   traceDirs?: string[];
   /**
@@ -92,6 +77,8 @@ export interface Network {
   popularTitles(top: number): Promise<string[]>;
   /** Bring appliances up or down to match the "down" faults. */
   reconcile(): Promise<void>;
+  /** The simulated clock of the fill window, or null without one. */
+  clock(): SimulatedClockState | null;
   /** Bytes of every title, for "how much of the title does this cache hold". */
   titleTotals(): Map<string, number>;
   /** Faults, shaping, sessions and counters cleared, everything up; caches too unless kept. */
@@ -118,7 +105,8 @@ function checkApplianceIds(specs: readonly ApplianceSpec[]): void {
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
-  const specs = options.appliances ?? DEFAULT_APPLIANCES;
+  const topology = options.topology ?? DEFAULT_TOPOLOGY;
+  const specs = options.appliances ?? localApplianceSpecs(topology, options.applianceKind);
   checkApplianceIds(specs);
   const appOrigins = normaliseOrigins(options.appOrigins ?? []);
   const heartbeatSecret =
@@ -146,6 +134,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatSecret,
     appOrigins,
+    regions: regionMap(topology),
   });
   await steering.app.ready();
   steeringListener = new Listener(
@@ -166,7 +155,9 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     heartbeatMs: options.heartbeatMs,
   });
   await fleet.start();
-  if (options.fillWindow) fleet.fillEvery(options.fillWindow.everySec, options.fillWindow.top);
+  const fillWindow = options.fillWindow === undefined ? topology.fillWindow : options.fillWindow;
+  const clock = fillWindow ? new SimulatedClock(fillWindow) : null;
+  if (clock) fleet.fillInWindow(clock);
   const appliances = fleet.appliances;
 
   let admin: Awaited<ReturnType<typeof buildAdmin>> | undefined;
@@ -188,6 +179,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     fill: (appliance, titles) => fleet.fill(appliance, titles),
     popularTitles: (top) => fleet.popularTitles(top),
     reconcile: () => fleet.reconcile(),
+    clock: () => clock?.state() ?? null,
     titleTotals: () => fleet.titleTotals(),
     async reset({ keepCaches = false } = {}) {
       faults.clear();

@@ -27,7 +27,13 @@ import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { demoSet } from "../encoder/demo/titles.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
-import { demoPorts, demoUrls, describeNetwork } from "../mock-server/main.ts";
+import {
+  demoPorts,
+  demoUrls,
+  describeNetwork,
+  parseApplianceKind,
+  topologyOrExit,
+} from "../mock-server/main.ts";
 import { appOriginsFor } from "../mock-server/net/doors.ts";
 import { NetworkSupervisor } from "../mock-server/process/supervisor.ts";
 import { emptyCatalog } from "../src/schemas/catalog.ts";
@@ -46,6 +52,8 @@ const { values } = parseArgs({
     "port-offset": { type: "string" },
     traces: { type: "string", multiple: true },
     "demo-set": { type: "string" },
+    topology: { type: "string" },
+    appliances: { type: "string" },
   },
 });
 
@@ -79,7 +87,17 @@ const catalogDir = path.resolve(
 /** The e2e servers sit 10000 above the demo's, so both can run at once; `--port-offset` moves
  * every port (the browser benchmark does when another run holds the e2e ones). */
 const offset = Number(values["port-offset"] ?? (values.e2e ? 10000 : 0));
-const ports = demoPorts(offset);
+// Checked before anything starts: a bad topology file or kind is said and nothing runs.
+let applianceKind: "node" | "nginx" | undefined;
+try {
+  applianceKind = parseApplianceKind(values.appliances);
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}`);
+  process.exit(2);
+}
+const topologyFile = values.topology ? path.resolve(values.topology) : undefined;
+const topology = await topologyOrExit(topologyFile, "demo");
+const ports = demoPorts(offset, topology);
 const appPort = Number(values["app-port"] ?? 5173 + offset);
 /** "Someone else's host" for the e2e suite's streams from outside our catalog. */
 const FOREIGN_PORT = 8090 + offset;
@@ -133,6 +151,8 @@ const networkStarting = NetworkSupervisor.start({
   ports,
   portOffset: offset,
   traceDirs: values.traces ?? [],
+  ...(topologyFile ? { topologyFile } : {}),
+  ...(applianceKind ? { applianceKind } : {}),
   // The app's page is the one browser origin the admin API answers.
   appOrigins: appOriginsFor(`http://127.0.0.1:${appPort}/`),
 });
@@ -140,7 +160,7 @@ const networkOrNull = networkStarting.catch((error: Error) => {
   console.error(error.message);
   return null;
 });
-const urls = demoUrls(ports);
+const urls = demoUrls(ports, topology);
 // Made once, cached like the e2e clip (seconds of ffmpeg the first time).
 if (values.e2e) await makeForeignStreams(foreignDir);
 const foreign = values.e2e ? await startForeignHost(foreignDir, FOREIGN_PORT) : null;

@@ -20,6 +20,7 @@ import {
   type ProfileInfo,
   ResetRequest,
   ShapingRequest,
+  type SimulatedClockState,
   TRACE_LIMITS,
   UnshapeRequest,
 } from "../../src/schemas/admin.ts";
@@ -126,6 +127,7 @@ export interface AdminNetwork {
   popularTitles(top: number): Promise<string[]>;
   /** Bring appliances up or down to match the "down" faults. */
   reconcile(): Promise<void>;
+  clock(): SimulatedClockState | null;
   reset(options?: { keepCaches?: boolean }): Promise<void>;
 }
 
@@ -192,6 +194,7 @@ export const adminRoutes: FastifyPluginAsync<{ network: AdminNetwork }> = async 
     },
     appliances: network.appliances.map((a) => a.state(network.titleTotals())),
     faults: network.faults.list(),
+    clock: network.clock(),
   });
 
   app.get("/admin/state", async () => state());

@@ -8,12 +8,15 @@
 import type { ApplianceStatus } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { type FaultBook, targetOf } from "../faults/faults.ts";
+import type { SimulatedClock } from "../fill-window.ts";
 import { Appliance, contentTypeFor } from "./appliance.ts";
 import { ApplianceCache, type FillLink } from "./cache.ts";
 
 export interface ApplianceSpec {
   id: string;
   region: string;
+  /** "node": the in-process cache (the default); "nginx": an nginx in front of the origin. */
+  kind?: "node" | "nginx";
   capacityBytes: number;
   fill: FillLink;
   capacitySessions: number;
@@ -141,9 +144,14 @@ export class ApplianceFleet {
     return [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, top);
   }
 
-  /** Every `everySec`, each appliance that is up fills the `top` most requested titles. */
-  fillEvery(everySec: number, top: number): void {
+  /**
+   * Every `everySec` while the simulated clock is off-peak, each appliance that is up fills the
+   * `top` most requested titles.
+   */
+  fillInWindow(clock: SimulatedClock): void {
+    const { everySec, top } = clock.window;
     this.every(everySec * 1000, () => {
+      if (!clock.offPeak()) return;
       void this.popularTitles(top).then((titles) =>
         Promise.allSettled(this.appliances.filter((a) => a.isUp).map((a) => this.fill(a, titles))),
       );

@@ -22,6 +22,9 @@ export interface NetworkChildOptions {
   traceDirs?: readonly string[];
   /** The browser origins the admin API answers (the app's); the child's default otherwise. */
   appOrigins?: readonly string[];
+  /** `--topology FILE` and `--appliances node|nginx`, passed on to main.ts. */
+  topologyFile?: string;
+  applianceKind?: "node" | "nginx";
 }
 
 export interface NetworkChild {
@@ -52,6 +55,8 @@ export function spawnNetwork(
   args.push("--port-offset", String(options.portOffset));
   for (const dir of options.traceDirs ?? []) args.push("--traces", dir);
   for (const origin of options.appOrigins ?? []) args.push("--app-origin", origin);
+  if (options.topologyFile) args.push("--topology", options.topologyFile);
+  if (options.applianceKind) args.push("--appliances", options.applianceKind);
   const child = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
     // Its own process group: a Ctrl-C at the terminal reaches the parent, which stops it.

@@ -79,6 +79,8 @@ export interface RankingInput {
   ttlSec: number;
   originBaseUrl: string;
   clientAddress: string | null;
+  /** Hops between regions (the topology's); the demo's three regions when not given. */
+  hops?: (from: string, to: string) => number | null;
 }
 
 /** Hops between two regions, or null if unknown (then same name still means 0). */
@@ -119,7 +121,8 @@ function scoreAppliance(a: ApplianceStatus, input: RankingInput): Scored {
       ? `holds ${percent(held)} of the title, the rest from origin`
       : "does not hold the title (fills from origin)";
 
-  const hops = input.clientRegion === null ? null : regionHops(input.clientRegion, a.region);
+  const hops =
+    input.clientRegion === null ? null : (input.hops ?? regionHops)(input.clientRegion, a.region);
   const closeness = hops === null ? 0 : (CLOSENESS_BY_HOPS[hops] ?? 0);
   const proximity =
     input.clientRegion === null

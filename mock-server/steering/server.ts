@@ -20,6 +20,7 @@ import {
 } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { closedDoors } from "../net/doors.ts";
+import type { RegionMap } from "../topology.ts";
 import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
 import { checkHeartbeatAuth, HEARTBEAT_PATH } from "./heartbeat.ts";
 import {
@@ -49,6 +50,8 @@ export interface SteeringOptions {
   heartbeatSecret: string;
   /** Origins a browser may send a heartbeat from: the app's (net/doors.ts). */
   appOrigins: readonly string[];
+  /** Client prefixes and hops of the topology's regions; the demo's three when not given. */
+  regions?: RegionMap;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
@@ -93,12 +96,18 @@ export const ADDRESS_REGIONS: readonly { prefix: string; region: string }[] = [
   { prefix: "::ffff:127.0.2.", region: "exchange" },
 ];
 
-export function regionForAddress(address: string | null): string | null {
+export function regionForAddress(
+  address: string | null,
+  table: readonly { prefix: string; region: string }[] = ADDRESS_REGIONS,
+): string | null {
   if (!address) return null;
-  return ADDRESS_REGIONS.find((r) => address.startsWith(r.prefix))?.region ?? null;
+  return table.find((r) => address.startsWith(r.prefix))?.region ?? null;
 }
 
-function clientOf(request: FastifyRequest): { region: string | null; address: string | null } {
+function clientOf(
+  request: FastifyRequest,
+  table: readonly { prefix: string; region: string }[],
+): { region: string | null; address: string | null } {
   const query = request.query as Record<string, unknown>;
   const header = request.headers["x-client-region"];
   const region =
@@ -109,13 +118,14 @@ function clientOf(request: FastifyRequest): { region: string | null; address: st
       ? query.address
       : (request.ip ?? null);
   const named = region && /^[a-z0-9-]{1,40}$/.test(region) ? region : null;
-  return { region: named ?? regionForAddress(address), address };
+  return { region: named ?? regionForAddress(address, table), address };
 }
 
 export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
   const now = options.now ?? Date.now;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
   const registry = new ApplianceRegistry(heartbeatTimeoutMs);
+  const addressRegions = options.regions?.addressRegions ?? ADDRESS_REGIONS;
   const reports = new PlayerReports();
   const app = Fastify({
     logger: false,
@@ -179,6 +189,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       heartbeatTimeoutMs,
       ttlSec: options.ttlSec ?? DEFAULT_TTL_SEC,
       originBaseUrl: options.originBaseUrl,
+      ...(options.regions ? { hops: options.regions.hops } : {}),
     });
     const reason = answerReason(ranked);
     answersByReason.set(reason, (answersByReason.get(reason) ?? 0) + 1);
@@ -222,7 +233,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
   app.get<{ Params: { titleId: string } }>("/steering/:titleId", async (request, reply) => {
     const title = await titleOrReply(request.params.titleId, reply);
     if (!title) return reply;
-    const client = clientOf(request);
+    const client = clientOf(request, addressRegions);
     // Our player reports what it measured on the appliance it used, as content steering's
     // _HLS_pathway / _HLS_throughput do.
     const url = new URL(request.url, "http://steering");
@@ -260,7 +271,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const master = await readFile(path.join(options.catalog.root, title.manifests.hls), "utf8");
       const text = steeredMultivariant(master, {
         pathways: pathwaysFor(title.id, title.path, client.region, client.address),
@@ -278,7 +289,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const reported = readHlsSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
       reports.note(title.id, client.address, {
@@ -302,7 +313,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const mpd = await readFile(path.join(options.catalog.root, title.manifests.dash), "utf8");
       const text = steeredMpd(mpd, {
         locations: pathwaysFor(title.id, title.path, client.region, client.address),
@@ -321,7 +332,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const reported = readDashSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
       reports.note(title.id, client.address, {

@@ -173,6 +173,17 @@ export const ApplianceState = z.object({
 });
 export type ApplianceState = z.infer<typeof ApplianceState>;
 
+/** The simulated clock the fill window runs on (mock-server/fill-window.ts). */
+export const SimulatedClockState = z.object({
+  /** "HH:MM" of the simulated day. */
+  time: z.string(),
+  /** Inside the off-peak hours: appliances fill ahead of demand. */
+  offPeak: z.boolean(),
+  /** The off-peak hours, "02:00-06:00". */
+  fillWindow: z.string(),
+});
+export type SimulatedClockState = z.infer<typeof SimulatedClockState>;
+
 export const NetworkState = z.object({
   origin: z.object({ baseUrl: z.string() }),
   steering: z.object({
@@ -183,6 +194,8 @@ export const NetworkState = z.object({
   }),
   appliances: z.array(ApplianceState),
   faults: z.array(Fault),
+  /** Null when the network has no fill window. */
+  clock: SimulatedClockState.nullable().optional(),
 });
 export type NetworkState = z.infer<typeof NetworkState>;
 
