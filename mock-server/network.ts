@@ -11,6 +11,7 @@ import type { FillWindow, Topology } from "../src/schemas/topology.ts";
 import { buildAdmin } from "./admin/admin.ts";
 import type { Appliance } from "./appliance/appliance.ts";
 import { ApplianceFleet, type ApplianceSpec } from "./appliance/fleet.ts";
+import { nginxBinary } from "./appliance/nginx.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
 import { FaultBook } from "./faults/faults.ts";
 import { SimulatedClock } from "./fill-window.ts";
@@ -108,6 +109,8 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const topology = options.topology ?? DEFAULT_TOPOLOGY;
   const specs = options.appliances ?? localApplianceSpecs(topology, options.applianceKind);
   checkApplianceIds(specs);
+  // Before any server starts: a missing nginx is one line naming the package, nothing to undo.
+  if (specs.some((s) => s.kind === "nginx")) nginxBinary();
   const appOrigins = normaliseOrigins(options.appOrigins ?? []);
   const heartbeatSecret =
     options.heartbeatSecret === undefined
@@ -154,7 +157,17 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     report: (status) => steering.report(status),
     heartbeatMs: options.heartbeatMs,
   });
-  await fleet.start();
+  try {
+    await fleet.start();
+  } catch (error) {
+    await Promise.allSettled([
+      fleet.close(),
+      steeringListener.stop(),
+      origin.close(),
+      steering.app.close(),
+    ]);
+    throw error;
+  }
   const fillWindow = options.fillWindow === undefined ? topology.fillWindow : options.fillWindow;
   const clock = fillWindow ? new SimulatedClock(fillWindow) : null;
   if (clock) fleet.fillInWindow(clock);
@@ -183,7 +196,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     titleTotals: () => fleet.titleTotals(),
     async reset({ keepCaches = false } = {}) {
       faults.clear();
-      fleet.reset({ keepCaches });
+      await fleet.reset({ keepCaches });
       steering.forget();
       await steeringListener!.start();
       // Reports at once: until a heartbeat, steering knows no appliance and answers the origin.

@@ -259,6 +259,27 @@ export const adminRoutes: FastifyPluginAsync<{ network: AdminNetwork }> = async 
     );
   }
 
+  // The cache's own process (an nginx appliance's nginx): stopped as if it crashed, the
+  // appliance in front of it answers 502 and reports unhealthy; started again with its cache.
+  for (const action of ["stop", "start"] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/admin/appliances/:id/engine/${action}`,
+      async (request, reply) => {
+        const appliance = applianceOr404(request.params.id, reply);
+        if (!appliance) return reply;
+        const engine = appliance.cache.engine;
+        if (!engine)
+          return reply.code(409).send({
+            error: `appliance "${appliance.id}" keeps its cache in process: only an nginx appliance has an engine to ${action} (start the network with --appliances nginx)`,
+            field: "id",
+          });
+        await engine[action]();
+        await network.reconcile();
+        return appliance.state(network.titleTotals());
+      },
+    );
+  }
+
   app.post<{ Params: { id: string } }>("/admin/appliances/:id/fill", async (request, reply) => {
     const appliance = applianceOr404(request.params.id, reply);
     if (!appliance) return reply;

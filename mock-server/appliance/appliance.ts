@@ -15,7 +15,7 @@ import { Listener } from "../net/listener.ts";
 import { contentRange, rangeFor } from "../net/range.ts";
 import { MEDIA_TYPES } from "../origin.ts";
 import { cutConnection, Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
-import type { ApplianceCache, CachedObject } from "./cache.ts";
+import type { ApplianceStore } from "./cache.ts";
 import { safeCatalogPath } from "./request.ts";
 
 export interface ApplianceConfig {
@@ -59,7 +59,7 @@ export class Appliance {
 
   constructor(
     readonly config: ApplianceConfig,
-    readonly cache: ApplianceCache,
+    readonly cache: ApplianceStore,
     private readonly faults: FaultBook,
     private readonly now: () => number = Date.now,
   ) {
@@ -148,7 +148,7 @@ export class Appliance {
   }
 
   /** Back to a fresh appliance: unshaped, no sessions or counters, an empty cache unless kept. */
-  reset({ keepCache = false }: { keepCache?: boolean } = {}): void {
+  async reset({ keepCache = false }: { keepCache?: boolean } = {}): Promise<void> {
     this.setShaping({
       spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
       description: "unlimited",
@@ -157,7 +157,8 @@ export class Appliance {
     this.lastSeen.clear();
     this.requestsByTitle.clear();
     this.counters = { bytesServed: 0, requests: 0, hits: 0, misses: 0 };
-    if (!keepCache) this.cache.clear();
+    if (!keepCache) await this.cache.clear();
+    else if (this.cache.engine && !this.cache.engine.running) await this.cache.engine.start();
   }
 
   /** Requests per title served here: the network sums them to find the most popular titles. */
@@ -205,7 +206,7 @@ export class Appliance {
       id: this.id,
       baseUrl: this.baseUrl,
       region: this.config.region,
-      healthy: this.isUp,
+      healthy: this.isUp && this.cache.healthy(),
       lastHeartbeatMs: this.now(),
       activeSessions: this.activeSessions(),
       capacitySessions: this.config.capacitySessions,
@@ -243,6 +244,9 @@ export class Appliance {
         faultsInjected: this.faults.injectedBy(this.id),
       },
       titles: this.status(titleTotals).titles,
+      ...(this.cache.engine
+        ? { engine: { name: this.cache.engine.name, running: this.cache.engine.running } }
+        : {}),
     };
   }
 
@@ -287,14 +291,16 @@ export class Appliance {
     const target = targetOf(this.id, catalogPath);
     const fault = this.faults.draw(target);
 
-    let object: CachedObject | null | undefined = this.cache.lookup(catalogPath);
-    res.setHeader("x-cache", object ? "HIT" : "MISS");
-    if (object) this.counters.hits++;
-    else {
-      this.counters.misses++;
-      object = await this.cache.fill(catalogPath);
-    }
-    if (!object) return this.json(res, 404, { error: `not in the catalog: ${catalogPath}` });
+    if (this.cache.engine && !this.cache.engine.running)
+      return this.json(res, 502, {
+        error: `appliance ${this.id}: its ${this.cache.engine.name} is stopped`,
+      });
+    const found = await this.cache.get(catalogPath);
+    if (!found) return this.json(res, 404, { error: `not in the catalog: ${catalogPath}` });
+    const { object, hit } = found;
+    res.setHeader("x-cache", hit ? "HIT" : "MISS");
+    if (hit) this.counters.hits++;
+    else this.counters.misses++;
     // Counted once the file is known to exist: made-up paths would grow the map without end.
     if (target.title)
       this.requestsByTitle.set(target.title, (this.requestsByTitle.get(target.title) ?? 0) + 1);

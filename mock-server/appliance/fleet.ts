@@ -5,12 +5,22 @@
  * origin, the steering service and the admin API; nothing here knows about those servers
  * beyond a fetch from the origin and a report to steering.
  */
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import type { ApplianceStatus } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { type FaultBook, targetOf } from "../faults/faults.ts";
 import type { SimulatedClock } from "../fill-window.ts";
 import { Appliance, contentTypeFor } from "./appliance.ts";
-import { ApplianceCache, type FillLink } from "./cache.ts";
+import { ApplianceCache, type ApplianceStore, type FillLink } from "./cache.ts";
+import {
+  freePort,
+  NGINX_RUNS_DIR,
+  NginxProcess,
+  NginxStore,
+  nginxBinary,
+  sweepStaleRuns,
+} from "./nginx.ts";
 
 export interface ApplianceSpec {
   id: string;
@@ -32,6 +42,8 @@ export interface FleetOptions {
   originBaseUrl: string;
   catalog: PublishedCatalog;
   faults: FaultBook;
+  /** Where nginx appliances keep their prefixes (a folder per run under it). */
+  nginxRunsDir?: string;
   /** Hand a status to the steering service (in-process: no secret needed). */
   report: (status: ApplianceStatus) => void;
   heartbeatMs?: number;
@@ -41,6 +53,9 @@ export class ApplianceFleet {
   readonly appliances: Appliance[];
   private totals = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly nginxStores: NginxStore[] = [];
+  /** This run's folder of nginx prefixes, removed on close; null without nginx appliances. */
+  private readonly runDir: string | null;
 
   constructor(private readonly options: FleetOptions) {
     const fetchFromOrigin = async (catalogPath: string) => {
@@ -54,13 +69,36 @@ export class ApplianceFleet {
         etag: response.headers.get("etag") ?? `"${catalogPath}"`,
       };
     };
+    const usesNginx = options.specs.some((s) => s.kind === "nginx");
+    // Checked before anything runs: a missing nginx is one line naming the package.
+    const binary = usesNginx ? nginxBinary() : "";
+    const runsDir = options.nginxRunsDir ?? NGINX_RUNS_DIR;
+    this.runDir = usesNginx
+      ? path.join(runsDir, `${process.pid}-${Date.now().toString(36)}`)
+      : null;
     this.appliances = options.specs.map((spec, i) => {
-      const cache = new ApplianceCache(
-        spec.capacityBytes,
-        fetchFromOrigin,
-        { ...spec.fill },
-        (p) => targetOf(spec.id, p).title,
-      );
+      const titleOf = (p: string) => targetOf(spec.id, p).title;
+      let cache: ApplianceStore;
+      if (spec.kind === "nginx" && this.runDir) {
+        const store = new NginxStore(
+          new NginxProcess(
+            {
+              id: spec.id,
+              prefix: path.join(this.runDir, spec.id),
+              port: 0,
+              originBaseUrl: options.originBaseUrl,
+              capacityBytes: spec.capacityBytes,
+              fillBitsPerSecond: spec.fill.bitsPerSecond,
+            },
+            binary,
+          ),
+          titleOf,
+        );
+        this.nginxStores.push(store);
+        cache = store;
+      } else {
+        cache = new ApplianceCache(spec.capacityBytes, fetchFromOrigin, { ...spec.fill }, titleOf);
+      }
       return new Appliance(
         {
           id: spec.id,
@@ -78,6 +116,13 @@ export class ApplianceFleet {
 
   /** Start every appliance and the heartbeat; resolves once each one listens and has reported. */
   async start(): Promise<void> {
+    if (this.runDir) {
+      await sweepStaleRuns(path.dirname(this.runDir));
+      for (const store of this.nginxStores) {
+        store.nginx.options.port = await freePort();
+        await store.start();
+      }
+    }
     for (const appliance of this.appliances) await appliance.start();
     await this.refreshTotals();
     this.heartbeat();
@@ -168,14 +213,18 @@ export class ApplianceFleet {
   }
 
   /** Unshaped, no sessions or counters; caches emptied unless kept. */
-  reset({ keepCaches = false }: { keepCaches?: boolean } = {}): void {
-    for (const appliance of this.appliances) appliance.reset({ keepCache: keepCaches });
+  async reset({ keepCaches = false }: { keepCaches?: boolean } = {}): Promise<void> {
+    await Promise.all(this.appliances.map((a) => a.reset({ keepCache: keepCaches })));
   }
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
-    await Promise.allSettled(this.appliances.map((a) => a.shutdown()));
+    await Promise.allSettled([
+      ...this.appliances.map((a) => a.shutdown()),
+      ...this.nginxStores.map((s) => s.close()),
+    ]);
+    if (this.runDir) await rm(this.runDir, { recursive: true, force: true });
   }
 
   private every(ms: number, run: () => void): void {

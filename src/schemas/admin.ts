@@ -170,6 +170,8 @@ export const ApplianceState = z.object({
   }),
   counters: ApplianceCounters,
   titles: z.record(z.string(), z.number()),
+  /** The cache's own process when it has one (an nginx), and whether it runs. */
+  engine: z.object({ name: z.string(), running: z.boolean() }).optional(),
 });
 export type ApplianceState = z.infer<typeof ApplianceState>;
 
