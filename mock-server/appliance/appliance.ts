@@ -27,6 +27,8 @@ export interface ApplianceConfig {
   /** Sessions this appliance is sized for, and its link: the steering service's load factor. */
   capacitySessions: number;
   capacityBps: number;
+  /** Where players reach it when that is not where it listens (another machine, a proxy). */
+  publicBaseUrl?: string;
 }
 
 export interface ShapingEntry {
@@ -80,7 +82,7 @@ export class Appliance {
   }
 
   get baseUrl(): string {
-    return this.listener.baseUrl;
+    return this.config.publicBaseUrl ?? this.listener.baseUrl;
   }
 
   get isUp(): boolean {
