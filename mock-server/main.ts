@@ -1,7 +1,8 @@
 /**
  * Starts the whole delivery network on loopback:
  * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]
- * [--topology FILE] [--appliances node|nginx]` (each trace folder becomes profiles). The ports are
+ * [--topology FILE] [--appliances node|nginx] [--host 0.0.0.0 --public-host NAME]` (each trace
+ * folder becomes profiles; --host and --public-host serve other machines). The ports are
  * the topology's (the demo's: origin 8080, steering 8081, admin 8082, appliances 8101-8103), all
  * moved up by `--port-offset` (the browser benchmark runs its own network beside the demo's and
  * the e2e suite's); Ctrl-C closes every server and frees the ports.
@@ -66,8 +67,10 @@ export async function startDemoNetwork(
   appOrigins: readonly string[] = [],
   topology: Topology = DEFAULT_TOPOLOGY,
   applianceKind?: "node" | "nginx",
+  hosts: { host?: string; publicHost?: string } = {},
 ): Promise<Network> {
   return startNetwork({
+    ...hosts,
     catalogDir,
     ports,
     topology,
@@ -123,6 +126,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "app-origin": { type: "string", multiple: true },
       topology: { type: "string" },
       appliances: { type: "string" },
+      host: { type: "string" },
+      "public-host": { type: "string" },
     },
   });
   const offset = Number(values["port-offset"] ?? 0);
@@ -150,6 +155,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     appOrigins,
     topology,
     applianceKind,
+    {
+      ...(values.host ? { host: values.host } : {}),
+      ...(values["public-host"] ? { publicHost: values["public-host"] } : {}),
+    },
   );
   console.log(describeNetwork(network.urls));
   const stop = () => void network.close().then(() => process.exit(0));

@@ -29,7 +29,13 @@ export const DEFAULT_APPLIANCES: readonly ApplianceSpec[] = localApplianceSpecs(
 
 export interface NetworkOptions {
   catalogDir: string;
+  /** Where the servers listen: 127.0.0.1 by default; 0.0.0.0 to be reached from other hosts. */
   host?: string;
+  /**
+   * The host name players and other machines reach the servers by, in every URL the network
+   * hands out (steering answers, the origin's URL): `host` when not given.
+   */
+  publicHost?: string;
   /** 0 anywhere picks a free port (tests); the demo uses fixed ones. */
   ports?: { origin?: number; steering?: number; admin?: number; appliances?: number[] };
   /** The appliances to run here; else the topology's (its node and nginx ones). */
@@ -127,13 +133,20 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
 
   const origin = await buildOrigin({ catalogDir: options.catalogDir });
   const originUrl = await origin.listen({ host, port: ports.origin ?? 0 });
-  const originBase = `${originUrl}/`;
+  const publicHost = options.publicHost ?? host;
+  /** A listening URL as others reach it. */
+  const reachable = (url: string) => {
+    const parsed = new URL(url);
+    parsed.hostname = publicHost;
+    return parsed.href;
+  };
+  const originBase = reachable(`${originUrl}/`);
 
   let steeringListener: Listener | undefined;
   const steering = await buildSteering({
     catalog,
     originBaseUrl: originBase,
-    publicBaseUrl: () => steeringListener?.baseUrl ?? "",
+    publicBaseUrl: () => (steeringListener ? reachable(steeringListener.baseUrl) : ""),
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatSecret,
     appOrigins,
@@ -150,6 +163,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const fleet = new ApplianceFleet({
     specs,
     host,
+    ...(options.publicHost ? { publicHost: options.publicHost } : {}),
     ports: ports.appliances,
     originBaseUrl: originBase,
     catalog,
@@ -185,7 +199,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     appOrigins,
     urls: {
       origin: originBase,
-      steering: steeringListener.baseUrl,
+      steering: reachable(steeringListener.baseUrl),
       admin: "",
       appliances: Object.fromEntries(appliances.map((a) => [a.id, a.baseUrl])),
     },
@@ -214,6 +228,6 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   };
   admin = await buildAdmin(network, { appOrigins });
   const adminUrl = await admin.listen({ host, port: ports.admin ?? 0 });
-  network.urls.admin = `${adminUrl}/`;
+  network.urls.admin = reachable(`${adminUrl}/`);
   return network;
 }

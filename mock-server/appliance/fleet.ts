@@ -36,6 +36,8 @@ export interface ApplianceSpec {
 export interface FleetOptions {
   specs: readonly ApplianceSpec[];
   host: string;
+  /** The host name others reach the appliances by, when not `host` (a port must be given). */
+  publicHost?: string;
   /** One port per spec, in order; 0 or absent picks a free one. */
   ports?: readonly number[];
   /** The origin's base URL, ending in "/": where caches fill from. */
@@ -105,6 +107,9 @@ export class ApplianceFleet {
           region: spec.region,
           host: options.host,
           port: options.ports?.[i] ?? 0,
+          ...(options.publicHost && options.ports?.[i]
+            ? { publicBaseUrl: `http://${options.publicHost}:${options.ports[i]}/` }
+            : {}),
           capacitySessions: spec.capacitySessions,
           capacityBps: spec.capacityBps,
         },
