@@ -2,9 +2,11 @@
  * `GET /metrics` over real loopback HTTP: Prometheus text whose counters move as an appliance
  * serves a miss, a hit and an injected fault, and as the steering service answers.
  */
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Network, startNetwork } from "../network.ts";
 import { type TinyCatalog, writeTinyCatalog } from "../tiny-catalog.ts";
+import { metricsRoutes } from "./metrics.ts";
 
 let network: Network;
 let catalog: TinyCatalog;
@@ -79,5 +81,19 @@ describe("GET /metrics", () => {
     expect((await scrape()).get('streamlab_appliance_up{appliance="isp-b-1",region="isp-b"}')).toBe(
       0,
     );
+  });
+});
+
+describe("metricsRoutes as a plugin", () => {
+  it("answers through inject on an app of its own, with no socket", async () => {
+    const app = Fastify();
+    await app.register(metricsRoutes, { network });
+    const response = await app.inject({ method: "GET", url: "/metrics" });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain("# TYPE streamlab_appliance_requests_total counter");
+    expect(response.body).toContain(
+      'streamlab_appliance_up{appliance="exchange-1",region="exchange"} 1',
+    );
+    await app.close();
   });
 });

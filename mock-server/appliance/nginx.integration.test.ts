@@ -92,8 +92,13 @@ describe("an nginx in front of an origin", () => {
     const again = await store.get("titles/t1/seg-1.m4s");
     expect(again?.hit).toBe(true);
     expect(again?.object.body.length).toBe(FILE_BYTES);
-    await store.refresh();
-    expect(store.snapshot()).toMatchObject({ fills: 1, fillBytes: FILE_BYTES, objects: 1 });
+    // nginx writes a request's log line just after the response: read until it is there.
+    await expect
+      .poll(async () => {
+        await store.refresh();
+        return store.snapshot();
+      })
+      .toMatchObject({ fills: 1, fillBytes: FILE_BYTES, objects: 1 });
     expect(store.titleBytes().get("t1")).toBe(FILE_BYTES);
     expect(store.has("titles/t1/seg-1.m4s")).toBe(true);
   });
@@ -105,8 +110,12 @@ describe("an nginx in front of an origin", () => {
     );
     expect(answers.every((a) => a?.object.body.length === FILE_BYTES)).toBe(true);
     expect(originRequests - before).toBe(1);
-    await store.refresh();
-    expect(store.snapshot().fills).toBe(2);
+    await expect
+      .poll(async () => {
+        await store.refresh();
+        return store.snapshot().fills;
+      })
+      .toBe(2);
   });
 
   it("answers null for a file the origin does not have", async () => {
