@@ -5,7 +5,7 @@
  * admin API makes its appliance answer 502 and leave the steering rotation, and a missing
  * nginx is one line naming the package.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -179,6 +179,19 @@ describe("a network of nginx appliances", () => {
     expect(answer.appliances.find((a) => a.id === "isp-a-1")?.score).toBe(-1);
     expect((await admin("admin/reset")).status).toBe(200);
     expect((await fetch(`${network.urls.appliances["isp-a-1"]}${segmentPath}`)).status).toBe(200);
+  });
+
+  it("stops every nginx, workers included, and removes its folder when the network closes", async () => {
+    const stores = network.appliances.map((a) => a.cache as NginxStore);
+    const pids = stores.map((s) => s.nginx.pid!);
+    const workers = pids.flatMap(childPids);
+    expect(pids.every(alive)).toBe(true);
+    expect(workers.length).toBeGreaterThanOrEqual(pids.length);
+    const runDir = path.dirname(stores[0]!.nginx.options.prefix);
+    await network.close();
+    expect([...pids, ...workers].filter(alive)).toEqual([]);
+    expect(processesNaming(runDir)).toEqual([]);
+    expect(existsSync(runDir)).toBe(false);
   });
 
   it("refuses engine/stop on an in-process appliance with 409", async () => {
