@@ -10,11 +10,14 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TOPOLOGY_LIMITS, type TopologyInput } from "../src/schemas/topology.ts";
+import { startNetwork } from "./network.ts";
+import { writeTinyCatalog } from "./tiny-catalog.ts";
 import {
   DEFAULT_TOPOLOGY,
   DEFAULT_TOPOLOGY_INPUT,
   loadTopology,
   localApplianceSpecs,
+  parseTopology,
   regionMap,
   TopologyError,
   topologyPorts,
@@ -179,5 +182,43 @@ describe("shipped topologies", () => {
     expect(topology.sites.length).toBeGreaterThanOrEqual(20);
     expect(topology.appliances.length).toBeGreaterThanOrEqual(20);
     expect(topology.appliances.some((a) => a.kind === "nginx")).toBe(true);
+  });
+});
+
+describe("a network started from a topology", () => {
+  it("places clients by the topology's prefixes and runs its appliances", async () => {
+    const topology = parseTopology(
+      {
+        regions: [
+          { id: "metro", clientPrefixes: ["127.0.5."], neighbours: ["rural"] },
+          { id: "rural", clientPrefixes: ["127.0.6."] },
+        ],
+        sites: [
+          { id: "metro-pop", region: "metro" },
+          { id: "rural-pop", region: "rural" },
+        ],
+        appliances: ["metro-pop", "rural-pop"].map((site) => ({
+          id: `${site}-1`,
+          site,
+          capacityBytes: 10e6,
+          capacitySessions: 10,
+          capacityBps: 1e8,
+          fill: { delayMs: 0, bitsPerSecond: 1e9 },
+        })),
+      },
+      "inline",
+    );
+    const catalog = await writeTinyCatalog();
+    const network = await startNetwork({ catalogDir: catalog.dir, topology, fillWindow: null });
+    try {
+      expect(Object.keys(network.urls.appliances)).toEqual(["metro-pop-1", "rural-pop-1"]);
+      const answer = (await (
+        await fetch(`${network.urls.steering}steering/${catalog.titleId}?address=127.0.6.20`)
+      ).json()) as { client: { region: string }; appliances: { id: string }[] };
+      expect(answer.client.region).toBe("rural");
+      expect(answer.appliances[0]?.id).toBe("rural-pop-1");
+    } finally {
+      await network.close();
+    }
   });
 });
