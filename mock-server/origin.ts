@@ -8,7 +8,12 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import { z } from "zod";
 import { CATALOG_PATH } from "../src/schemas/catalog.ts";
 import { ENCODE_STATUS_PATH, parseEncodeStatus } from "../src/schemas/encode-status.ts";
@@ -79,6 +84,65 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
     exposedHeaders: ["Content-Length", "Content-Range", "ETag"],
   });
 
+  await app.register(catalogApiRoutes, { catalog, catalogDir: options.catalogDir });
+
+  // Title folders only: staging folders and the lock file are never served.
+  const titlesRoot = path.resolve(options.catalogDir, "titles");
+
+  // Ranges are read as the appliances read them (net/range.ts), not as `send` does (it
+  // answered 416 to an invalid range and to a suffix longer than the file): the header is
+  // dropped when it is to be ignored, answered 416 here when unsatisfiable, and otherwise
+  // handed on as the one plain `bytes=a-b` that `send` reads the same way.
+  app.addHook("onRequest", async (request, reply) => {
+    const headers = request.raw.headers;
+    if (headers.range === undefined) return;
+    const checked = safeCatalogPath(new URL(request.url, "http://origin").pathname);
+    // Not a title file: no range to read; static answers it (404 or 403) as it would anyway.
+    if ("error" in checked) return;
+    const file = path.join(options.catalogDir, checked.path);
+    // Outside the catalog through a symlink: static refuses it, and its size is not ours to tell.
+    if (!insideRoot(file, titlesRoot)) return;
+    const size = await stat(file).then(
+      (s) => (s.isFile() ? s.size : null),
+      () => null,
+    );
+    if (size === null) return;
+    const range = rangeFor(request.method, headers.range, size);
+    if (range === null) delete headers.range;
+    else if (range === "unsatisfiable")
+      return reply.code(416).header("content-range", contentRange(range, size)).send();
+    else headers.range = `bytes=${range.start}-${range.end}`;
+  });
+
+  await app.register(fastifyStatic, {
+    root: titlesRoot,
+    prefix: "/titles/",
+    acceptRanges: true,
+    etag: true,
+    lastModified: true,
+    dotfiles: "deny",
+    index: false,
+    // A symlink inside the catalog must not lead out of it: serve only what really lies within.
+    allowedPath: (pathName) => insideRoot(path.join(titlesRoot, pathName), titlesRoot),
+    setHeaders(res, filePath) {
+      const type = MEDIA_TYPES[path.extname(filePath)];
+      if (type) res.setHeader("content-type", type);
+      // Published title folders are content-addressed (id--hash): their files never change.
+      res.setHeader("cache-control", "public, max-age=31536000, immutable");
+    },
+  });
+  return app;
+}
+
+/**
+ * The catalog document, the encoder's status and the catalog API as a fastify plugin: the
+ * origin registers it beside its static files; a test can `inject` into it without a socket.
+ */
+export const catalogApiRoutes: FastifyPluginAsync<{
+  catalog: PublishedCatalog;
+  catalogDir: string;
+}> = async (app, options) => {
+  const { catalog } = options;
   // The catalog document: `/catalog.json` for the app, `/api/catalog` in the API's own namespace.
   const catalogDocument = async (_request: FastifyRequest, reply: FastifyReply) => {
     try {
@@ -143,51 +207,4 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
       return catalogUnavailable(reply, error);
     }
   });
-
-  // Title folders only: staging folders and the lock file are never served.
-  const titlesRoot = path.resolve(options.catalogDir, "titles");
-
-  // Ranges are read as the appliances read them (net/range.ts), not as `send` does (it
-  // answered 416 to an invalid range and to a suffix longer than the file): the header is
-  // dropped when it is to be ignored, answered 416 here when unsatisfiable, and otherwise
-  // handed on as the one plain `bytes=a-b` that `send` reads the same way.
-  app.addHook("onRequest", async (request, reply) => {
-    const headers = request.raw.headers;
-    if (headers.range === undefined) return;
-    const checked = safeCatalogPath(new URL(request.url, "http://origin").pathname);
-    // Not a title file: no range to read; static answers it (404 or 403) as it would anyway.
-    if ("error" in checked) return;
-    const file = path.join(options.catalogDir, checked.path);
-    // Outside the catalog through a symlink: static refuses it, and its size is not ours to tell.
-    if (!insideRoot(file, titlesRoot)) return;
-    const size = await stat(file).then(
-      (s) => (s.isFile() ? s.size : null),
-      () => null,
-    );
-    if (size === null) return;
-    const range = rangeFor(request.method, headers.range, size);
-    if (range === null) delete headers.range;
-    else if (range === "unsatisfiable")
-      return reply.code(416).header("content-range", contentRange(range, size)).send();
-    else headers.range = `bytes=${range.start}-${range.end}`;
-  });
-
-  await app.register(fastifyStatic, {
-    root: titlesRoot,
-    prefix: "/titles/",
-    acceptRanges: true,
-    etag: true,
-    lastModified: true,
-    dotfiles: "deny",
-    index: false,
-    // A symlink inside the catalog must not lead out of it: serve only what really lies within.
-    allowedPath: (pathName) => insideRoot(path.join(titlesRoot, pathName), titlesRoot),
-    setHeaders(res, filePath) {
-      const type = MEDIA_TYPES[path.extname(filePath)];
-      if (type) res.setHeader("content-type", type);
-      // Published title folders are content-addressed (id--hash): their files never change.
-      res.setHeader("cache-control", "public, max-age=31536000, immutable");
-    },
-  });
-  return app;
-}
+};
