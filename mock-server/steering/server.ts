@@ -11,7 +11,12 @@ import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import path from "node:path";
 import cors from "@fastify/cors";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import {
   type ApplianceStatus,
   ORIGIN_PATHWAY,
@@ -198,6 +203,65 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
 
   const report = (status: ApplianceStatus) => registry.report(status, now());
 
+  await app.register(steeringRoutes, {
+    core: {
+      options,
+      appOrigins,
+      addressRegions,
+      now,
+      reports,
+      answer,
+      hinted,
+      report,
+      knownPathway,
+      noteThroughput,
+    },
+  });
+
+  const forget = () => {
+    registry.clear();
+    hints.clear();
+    reports.clear();
+    answersByReason.clear();
+    garbage = false;
+  };
+  return {
+    app,
+    report,
+    forget,
+    answer,
+    answerCounts: () => answersByReason,
+    setGarbage: (on: boolean) => {
+      garbage = on;
+    },
+    get garbage() {
+      return garbage;
+    },
+  };
+}
+
+/** What the routes need of the service, made once by `buildSteering`. */
+export interface SteeringCore {
+  options: SteeringOptions;
+  appOrigins: readonly string[];
+  addressRegions: readonly { prefix: string; region: string }[];
+  now: () => number;
+  reports: PlayerReports;
+  answer: SteeringService["answer"];
+  /** The answer with each appliance's throughput hint for the client's region. */
+  hinted(titleId: string, region: string | null, address: string | null): SteeringAnswer;
+  report: SteeringService["report"];
+  knownPathway(pathway: string | null): string | null;
+  noteThroughput(region: string | null, pathway: string | null, bps: number | null): void;
+}
+
+/**
+ * The service's routes as a fastify plugin: the heartbeat, our JSON answer, and the HLS and
+ * DASH steered manifests and steering documents.
+ */
+export const steeringRoutes: FastifyPluginAsync<{ core: SteeringCore }> = async (app, { core }) => {
+  const { options, appOrigins, addressRegions, now, reports, answer, hinted, report } = core;
+  const { knownPathway, noteThroughput } = core;
   const doors = closedDoors(appOrigins);
   app.post(HEARTBEAT_PATH, {
     onRequest: [
@@ -353,25 +417,4 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
 
   /** What players last reported (pathway and measured throughput), by title and address. */
   app.get("/steering/reports", async () => reports.toJSON());
-
-  const forget = () => {
-    registry.clear();
-    hints.clear();
-    reports.clear();
-    answersByReason.clear();
-    garbage = false;
-  };
-  return {
-    app,
-    report,
-    forget,
-    answer,
-    answerCounts: () => answersByReason,
-    setGarbage: (on: boolean) => {
-      garbage = on;
-    },
-    get garbage() {
-      return garbage;
-    },
-  };
-}
+};
