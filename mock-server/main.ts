@@ -1,18 +1,28 @@
 /**
  * Starts the whole delivery network on loopback:
  * `npm run network -- [--catalog DIR] [--traces DIR ...] [--port-offset N] [--app-origin URL ...]
- * [--allow-upstream URL ...]` (each trace folder
- * becomes profiles). Fixed ports for the demo (origin 8080, steering 8081, admin 8082, appliances
- * 8101-8103), each overridable, all moved up by `--port-offset` (the browser benchmark runs its
- * own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees the ports.
+ * [--topology FILE] [--appliances node|nginx] [--host 0.0.0.0 --public-host NAME]
+ * [--allow-upstream URL ...]` (each trace folder becomes profiles; --host and --public-host
+ * serve other machines). The ports are the topology's (the demo's: origin 8080, steering 8081,
+ * admin 8082, appliances 8101-8103), all moved up by `--port-offset` (the browser benchmark runs
+ * its own network beside the demo's and the e2e suite's); Ctrl-C closes every server and frees
+ * the ports.
  *
  * Run by `scripts/demo.ts` as a child process (process/supervisor.ts): it then says "ready" over
  * the IPC channel once every port listens, and exits when that channel closes (the demo died).
  */
 import path from "node:path";
 import { type CommandLine, exitWithUsageError, parseCommandLine } from "../scripts/cli.ts";
+import type { Topology } from "../src/schemas/topology.ts";
 import { appOriginsFor } from "./net/doors.ts";
-import { DEFAULT_APPLIANCES, type Network, startNetwork } from "./network.ts";
+import { type Network, startNetwork } from "./network.ts";
+import {
+  DEFAULT_TOPOLOGY,
+  loadTopology,
+  localApplianceSpecs,
+  TopologyError,
+  topologyPorts,
+} from "./topology.ts";
 
 export const DEMO_PORTS = {
   origin: 8080,
@@ -21,14 +31,30 @@ export const DEMO_PORTS = {
   appliances: [8101, 8102, 8103],
 };
 
-/** The demo's ports, every one moved up by `offset`. */
-export function demoPorts(offset: number): typeof DEMO_PORTS {
-  return {
-    origin: DEMO_PORTS.origin + offset,
-    steering: DEMO_PORTS.steering + offset,
-    admin: DEMO_PORTS.admin + offset,
-    appliances: DEMO_PORTS.appliances.map((p) => p + offset),
-  };
+/** The topology's ports (the demo's by default), every one moved up by `offset`. */
+export function demoPorts(
+  offset: number,
+  topology: Topology = DEFAULT_TOPOLOGY,
+): typeof DEMO_PORTS {
+  return topologyPorts(topology, offset);
+}
+
+/** How appliances run: `node`, the in-process cache, or `nginx`; undefined: as the topology says. */
+export function parseApplianceKind(value: string | undefined): "node" | "nginx" | undefined {
+  if (value === undefined || value === "node" || value === "nginx") return value;
+  throw new Error(`--appliances must be "node" or "nginx", got "${value}"`);
+}
+
+/** The topology of `--topology FILE`, or the demo's; a bad file ends the process, named. */
+export async function topologyOrExit(file: string | undefined, who: string): Promise<Topology> {
+  if (!file) return DEFAULT_TOPOLOGY;
+  try {
+    return await loadTopology(path.resolve(file));
+  } catch (error) {
+    if (!(error instanceof TopologyError)) throw error;
+    console.error(`${who}: ${error.message}`);
+    process.exit(2);
+  }
 }
 
 /**
@@ -40,13 +66,16 @@ export async function startDemoNetwork(
   ports = DEMO_PORTS,
   traceDirs: string[] = [],
   appOrigins: readonly string[] = [],
-  allowedUpstreams: readonly string[] = [],
+  topology: Topology = DEFAULT_TOPOLOGY,
+  applianceKind?: "node" | "nginx",
+  more: { host?: string; publicHost?: string; allowedUpstreams?: readonly string[] } = {},
 ): Promise<Network> {
   return startNetwork({
-    allowedUpstreams,
+    ...more,
     catalogDir,
     ports,
-    fillWindow: { everySec: 60, top: 3 },
+    topology,
+    ...(applianceKind ? { applianceKind } : {}),
     traceDirs,
     appOrigins,
     heartbeatSecret: process.env.STREAMLAB_HEARTBEAT_SECRET || undefined,
@@ -54,14 +83,18 @@ export async function startDemoNetwork(
 }
 
 /** The addresses the network answers at on `ports` (what `startNetwork` reports as `urls`). */
-export function demoUrls(ports = DEMO_PORTS, host = "127.0.0.1"): Network["urls"] {
+export function demoUrls(
+  ports = DEMO_PORTS,
+  topology: Topology = DEFAULT_TOPOLOGY,
+  host = "127.0.0.1",
+): Network["urls"] {
   const at = (port: number) => `http://${host}:${port}/`;
   return {
     origin: at(ports.origin),
     steering: at(ports.steering),
     admin: at(ports.admin),
     appliances: Object.fromEntries(
-      DEFAULT_APPLIANCES.map((spec, i) => [spec.id, at(ports.appliances[i]!)]),
+      localApplianceSpecs(topology).map((spec, i) => [spec.id, at(ports.appliances[i]!)]),
     ),
   };
 }
@@ -97,7 +130,13 @@ Options:
   --app-origin URL   an app origin the admin API answers browsers from (repeatable; default
                      the app where npm start puts it, 5173 + the offset)
   --allow-upstream URL  a host whose streams may play through the appliances without being
-                     opened first (repeatable)
+                    opened first (repeatable)
+  --topology FILE    the network's regions, sites, appliances, fill window and ports (JSON;
+                     mock-server/README.md#topology); default the three appliances above
+  --appliances K     node (in-process caches, the default) or nginx (each appliance a real
+                     nginx with proxy_cache; needs Debian's nginx-light)
+  --host ADDR        listen on ADDR (default 127.0.0.1; 0.0.0.0 for other machines)
+  --public-host NAME the host name other machines reach this one by, in every URL handed out
   -h, --help         show this help`,
 };
 
@@ -111,6 +150,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     "port-offset": { type: "string" },
     "app-origin": { type: "string", multiple: true },
     "allow-upstream": { type: "string", multiple: true },
+    topology: { type: "string" },
+    appliances: { type: "string" },
+    host: { type: "string" },
+    "public-host": { type: "string" },
   });
   const offset = Number(values["port-offset"] ?? 0);
   if (!Number.isInteger(offset) || offset < 0 || offset > 50_000) {
@@ -119,6 +162,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `--port-offset takes a whole number from 0 to 50000, not "${values["port-offset"]}"`,
     );
   }
+  let applianceKind: "node" | "nginx" | undefined;
+  try {
+    applianceKind = parseApplianceKind(values.appliances);
+  } catch (error) {
+    console.error(`network: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const topology = await topologyOrExit(values.topology, "network");
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
   // The app where npm start puts it (5173, moved by the offset) unless told otherwise.
   const appOrigins = values["app-origin"] ?? appOriginsFor(`http://127.0.0.1:${5173 + offset}/`);
@@ -126,10 +177,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // said in one line, not a stack.
   const network = await startDemoNetwork(
     catalogDir,
-    demoPorts(offset),
+    demoPorts(offset, topology),
     values.traces ?? [],
     appOrigins,
-    values["allow-upstream"] ?? [],
+    topology,
+    applianceKind,
+    {
+      ...(values.host ? { host: values.host } : {}),
+      ...(values["public-host"] ? { publicHost: values["public-host"] } : {}),
+      allowedUpstreams: values["allow-upstream"] ?? [],
+    },
   ).catch((error: Error) => {
     console.error(`network: ${error.message}`);
     process.exit(2);

@@ -5,12 +5,16 @@
  * first: appliances fill from it; the steering service before the appliances report to it).
  */
 
+import type { SimulatedClockState } from "../src/schemas/admin.ts";
 import { ApplianceId } from "../src/schemas/steering.ts";
+import type { FillWindow, Topology } from "../src/schemas/topology.ts";
 import { buildAdmin } from "./admin/admin.ts";
-import { Appliance, contentTypeFor } from "./appliance/appliance.ts";
-import { ApplianceCache, type FillLink } from "./appliance/cache.ts";
+import type { Appliance } from "./appliance/appliance.ts";
+import { ApplianceFleet, type ApplianceSpec } from "./appliance/fleet.ts";
+import { nginxBinary } from "./appliance/nginx.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
-import { FaultBook, targetOf } from "./faults/faults.ts";
+import { FaultBook } from "./faults/faults.ts";
+import { SimulatedClock } from "./fill-window.ts";
 import { normaliseOrigins } from "./net/doors.ts";
 import { Listener } from "./net/listener.ts";
 import { buildOrigin } from "./origin.ts";
@@ -20,59 +24,38 @@ import { describeSpec, loadTraceFolder, PROFILES, type Profile } from "./shaping
 import { checkConfiguredSecret, makeHeartbeatSecret } from "./steering/heartbeat.ts";
 import { MAX_APPLIANCES } from "./steering/registry.ts";
 import { buildSteering, type SteeringService } from "./steering/server.ts";
+import { DEFAULT_TOPOLOGY, localApplianceSpecs, regionMap } from "./topology.ts";
 
-export interface ApplianceSpec {
-  id: string;
-  region: string;
-  capacityBytes: number;
-  fill: FillLink;
-  capacitySessions: number;
-  capacityBps: number;
-}
-
-/**
- * Two appliances inside ISPs (small, close to viewers, a slower fill link) and one at an
- * exchange (larger, one hop further, a fast fill link): the shape of a real deployment, scaled
- * to a laptop. Capacities fit the demo catalog (about 150 MB) in the exchange but not twice over
- * in an ISP cache, so eviction happens when a user adds titles.
- */
-export const DEFAULT_APPLIANCES: readonly ApplianceSpec[] = [
-  {
-    id: "isp-a-1",
-    region: "isp-a",
-    capacityBytes: 256e6,
-    fill: { delayMs: 40, bitsPerSecond: 200e6 },
-    capacitySessions: 500,
-    capacityBps: 1e9,
-  },
-  {
-    id: "isp-b-1",
-    region: "isp-b",
-    capacityBytes: 256e6,
-    fill: { delayMs: 40, bitsPerSecond: 200e6 },
-    capacitySessions: 500,
-    capacityBps: 1e9,
-  },
-  {
-    id: "exchange-1",
-    region: "exchange",
-    capacityBytes: 1e9,
-    fill: { delayMs: 10, bitsPerSecond: 1e9 },
-    capacitySessions: 2000,
-    capacityBps: 10e9,
-  },
-];
+/** The demo's three appliances (mock-server/topology.ts, DEFAULT_TOPOLOGY). */
+export const DEFAULT_APPLIANCES: readonly ApplianceSpec[] = localApplianceSpecs(DEFAULT_TOPOLOGY);
 
 export interface NetworkOptions {
   catalogDir: string;
+  /** Where the servers listen: 127.0.0.1 by default; 0.0.0.0 to be reached from other hosts. */
   host?: string;
+  /**
+   * The host name players and other machines reach the servers by, in every URL the network
+   * hands out (steering answers, the origin's URL): `host` when not given.
+   */
+  publicHost?: string;
   /** 0 anywhere picks a free port (tests); the demo uses fixed ones. */
   ports?: { origin?: number; steering?: number; admin?: number; appliances?: number[] };
+  /** The appliances to run here; else the topology's (its node and nginx ones). */
   appliances?: readonly ApplianceSpec[];
+  /**
+   * Regions, client prefixes, appliances and fill window (src/schemas/topology.ts); the demo's
+   * when not given. `appliances` and `fillWindow`, when given, win over it.
+   */
+  topology?: Topology;
+  /** Every local appliance this kind, whatever the topology says (`--appliances nginx`). */
+  applianceKind?: "node" | "nginx";
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
-  /** Proactive fill: every `everySec`, each appliance fills the `top` most requested titles. */
-  fillWindow?: { everySec: number; top: number } | null;
+  /**
+   * Proactive fill in the off-peak hours of a simulated day (fill-window.ts); null: none. The
+   * topology's when not given.
+   */
+  fillWindow?: FillWindow | null;
   /** Folders of trace files to offer as shaping profiles, `<folder>/<file>` each. */
   traceDirs?: string[];
   /**
@@ -112,6 +95,8 @@ export interface Network {
   popularTitles(top: number): Promise<string[]>;
   /** Bring appliances up or down to match the "down" faults. */
   reconcile(): Promise<void>;
+  /** The simulated clock of the fill window, or null without one. */
+  clock(): SimulatedClockState | null;
   /** Bytes of every title, for "how much of the title does this cache hold". */
   titleTotals(): Map<string, number>;
   /** Faults, shaping, sessions and counters cleared, everything up; caches too unless kept. */
@@ -148,8 +133,11 @@ function checkAllowedUpstreams(urls: readonly string[]): URL[] {
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const host = options.host ?? "127.0.0.1";
   const ports = options.ports ?? {};
-  const specs = options.appliances ?? DEFAULT_APPLIANCES;
+  const topology = options.topology ?? DEFAULT_TOPOLOGY;
+  const specs = options.appliances ?? localApplianceSpecs(topology, options.applianceKind);
   checkApplianceIds(specs);
+  // Before any server starts: a missing nginx is one line naming the package, nothing to undo.
+  if (specs.some((s) => s.kind === "nginx")) nginxBinary();
   const appOrigins = normaliseOrigins(options.appOrigins ?? []);
   const heartbeatSecret =
     options.heartbeatSecret === undefined
@@ -174,17 +162,25 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     proxy: { upstream, allowList },
   });
   const originUrl = await origin.listen({ host, port: ports.origin ?? 0 });
-  const originBase = `${originUrl}/`;
+  const publicHost = options.publicHost ?? host;
+  /** A listening URL as others reach it. */
+  const reachable = (url: string) => {
+    const parsed = new URL(url);
+    parsed.hostname = publicHost;
+    return parsed.href;
+  };
+  const originBase = reachable(`${originUrl}/`);
 
   let steeringListener: Listener | undefined;
   const steering = await buildSteering({
     catalog,
     originBaseUrl: originBase,
-    publicBaseUrl: () => steeringListener?.baseUrl ?? "",
+    publicBaseUrl: () => (steeringListener ? reachable(steeringListener.baseUrl) : ""),
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatSecret,
     appOrigins,
     allowList,
+    regions: regionMap(topology),
   });
   await steering.app.ready();
   steeringListener = new Listener(
@@ -194,121 +190,34 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   );
   await steeringListener.start();
 
-  // A cache key is a catalog path, or a foreign stream's upstream URL (appliance.ts).
-  const fillObject = async (key: string) =>
-    /^https?:\/\//.test(key) ? upstream.fetch(new URL(key)) : fetchFromOrigin(key);
-  const fetchFromOrigin = async (catalogPath: string) => {
-    const response = await fetch(`${originBase}${catalogPath}`);
-    // The origin refusing a path (404, 403) means the file is not in the catalog.
-    if (response.status >= 400 && response.status < 500) return null;
-    if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
-    return {
-      body: Buffer.from(await response.arrayBuffer()),
-      contentType: response.headers.get("content-type") ?? contentTypeFor(catalogPath),
-      etag: response.headers.get("etag") ?? `"${catalogPath}"`,
-    };
-  };
-
-  const appliances = specs.map((spec, i) => {
-    const cache = new ApplianceCache(
-      spec.capacityBytes,
-      fillObject,
-      { ...spec.fill },
-      (p) => targetOf(spec.id, p).title,
-    );
-    return new Appliance(
-      {
-        id: spec.id,
-        region: spec.region,
-        host,
-        port: ports.appliances?.[i] ?? 0,
-        capacitySessions: spec.capacitySessions,
-        capacityBps: spec.capacityBps,
-        upstreamRefusal: (url) => allowList.refusal(url),
-      },
-      cache,
-      faults,
-    );
+  const fleet = new ApplianceFleet({
+    specs,
+    host,
+    ...(options.publicHost ? { publicHost: options.publicHost } : {}),
+    ports: ports.appliances,
+    originBaseUrl: originBase,
+    catalog,
+    faults,
+    report: (status) => steering.report(status),
+    heartbeatMs: options.heartbeatMs,
+    // A cache key is a catalog path, or a foreign stream's upstream URL (appliance.ts).
+    upstream: { fetch: (url) => upstream.fetch(url), refusal: (url) => allowList.refusal(url) },
   });
-  for (const appliance of appliances) await appliance.start();
-
-  let totals = new Map<string, number>();
-  const refreshTotals = async () => {
-    try {
-      const next = new Map<string, number>();
-      for (const title of (await catalog.read()).titles) {
-        const files = (await catalog.titleFiles(title.id)) ?? [];
-        next.set(
-          title.id,
-          files.reduce((sum, f) => sum + f.sizeBytes, 0),
-        );
-      }
-      totals = next;
-    } catch {
-      // No catalog yet: nothing is held anywhere.
-    }
-  };
-  await refreshTotals();
-
-  // In-process, so no secret to show; ids were checked above, so no report is refused.
-  const heartbeat = () => {
-    for (const appliance of appliances)
-      if (appliance.isUp) steering.report(appliance.status(totals));
-  };
-  heartbeat();
-  const heartbeatTimer = setInterval(heartbeat, options.heartbeatMs ?? 1_000);
-  const totalsTimer = setInterval(() => void refreshTotals(), 10_000);
-  heartbeatTimer.unref();
-  totalsTimer.unref();
-
-  const fill = async (appliance: Appliance, titles: string[]) => {
-    let files = 0;
-    let bytes = 0;
-    for (const id of titles) {
-      const list = await catalog.titleFiles(id);
-      if (!list) throw new Error(`no title "${id}"`);
-      for (const file of list) {
-        const object = appliance.cache.has(file.path)
-          ? null
-          : await appliance.cache.fill(file.path);
-        if (object) {
-          files++;
-          bytes += object.body.length;
-        }
-      }
-    }
-    heartbeat();
-    return { files, bytes };
-  };
-
-  const popularTitles = async (top: number) => {
-    const counts = new Map<string, number>();
-    for (const appliance of appliances) {
-      for (const [title, n] of appliance.popularity())
-        counts.set(title, (counts.get(title) ?? 0) + n);
-    }
-    const ids = (await catalog.read()).titles.map((t) => t.id);
-    return [...ids].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0)).slice(0, top);
-  };
-
-  let fillTimer: NodeJS.Timeout | undefined;
-  if (options.fillWindow) {
-    const { everySec, top } = options.fillWindow;
-    fillTimer = setInterval(() => {
-      void popularTitles(top).then((titles) =>
-        Promise.allSettled(appliances.filter((a) => a.isUp).map((a) => fill(a, titles))),
-      );
-    }, everySec * 1000);
-    fillTimer.unref();
+  try {
+    await fleet.start();
+  } catch (error) {
+    await Promise.allSettled([
+      fleet.close(),
+      steeringListener.stop(),
+      origin.close(),
+      steering.app.close(),
+    ]);
+    throw error;
   }
-
-  const reconcile = async () => {
-    for (const appliance of appliances) {
-      if (faults.isDown(appliance.id)) await appliance.stop();
-      else await appliance.start();
-    }
-    heartbeat();
-  };
+  const fillWindow = options.fillWindow === undefined ? topology.fillWindow : options.fillWindow;
+  const clock = fillWindow ? new SimulatedClock(fillWindow) : null;
+  if (clock) fleet.fillInWindow(clock);
+  const appliances = fleet.appliances;
 
   let admin: Awaited<ReturnType<typeof buildAdmin>> | undefined;
   const network: Network = {
@@ -323,29 +232,26 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     appOrigins,
     urls: {
       origin: originBase,
-      steering: steeringListener.baseUrl,
+      steering: reachable(steeringListener.baseUrl),
       admin: "",
       appliances: Object.fromEntries(appliances.map((a) => [a.id, a.baseUrl])),
     },
-    fill,
-    popularTitles,
-    reconcile,
-    titleTotals: () => totals,
+    fill: (appliance, titles) => fleet.fill(appliance, titles),
+    popularTitles: (top) => fleet.popularTitles(top),
+    reconcile: () => fleet.reconcile(),
+    clock: () => clock?.state() ?? null,
+    titleTotals: () => fleet.titleTotals(),
     async reset({ keepCaches = false } = {}) {
       faults.clear();
-      for (const appliance of appliances) appliance.reset({ keepCache: keepCaches });
+      await fleet.reset({ keepCaches });
       steering.forget();
       await steeringListener!.start();
-      await reconcile();
-      // Report at once: until a heartbeat, steering knows no appliance and answers the origin.
-      heartbeat();
+      // Reports at once: until a heartbeat, steering knows no appliance and answers the origin.
+      await fleet.reconcile();
     },
     async close() {
-      clearInterval(heartbeatTimer);
-      clearInterval(totalsTimer);
-      clearInterval(fillTimer);
       await Promise.allSettled([
-        ...appliances.map((a) => a.shutdown()),
+        fleet.close(),
         steeringListener!.stop(),
         origin.close(),
         steering.app.close(),
@@ -355,6 +261,6 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   };
   admin = await buildAdmin(network, { appOrigins });
   const adminUrl = await admin.listen({ host, port: ports.admin ?? 0 });
-  network.urls.admin = `${adminUrl}/`;
+  network.urls.admin = reachable(`${adminUrl}/`);
   return network;
 }

@@ -8,7 +8,12 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import cors from "@fastify/cors";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import { z } from "zod";
 import { CATALOG_PATH } from "../src/schemas/catalog.ts";
 import { ENCODE_STATUS_PATH, parseEncodeStatus } from "../src/schemas/encode-status.ts";
@@ -83,70 +88,7 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
     exposedHeaders: ["Content-Length", "Content-Range", "ETag"],
   });
 
-  // The catalog document: `/catalog.json` for the app, `/api/catalog` in the API's own namespace.
-  const catalogDocument = async (_request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      return reply.header("cache-control", "no-cache").send(await catalog.read());
-    } catch (error) {
-      return catalogUnavailable(reply, error);
-    }
-  };
-  app.get(`/${CATALOG_PATH}`, catalogDocument);
-  app.get("/api/catalog", catalogDocument);
-  // The encoder's progress (encoder/status.ts), for the home page's pending titles.
-  app.get(`/${ENCODE_STATUS_PATH}`, async (_request, reply) => {
-    reply.header("cache-control", "no-cache");
-    let text: string;
-    try {
-      text = await readFile(path.join(options.catalogDir, ENCODE_STATUS_PATH), "utf8");
-    } catch {
-      return reply.code(404).send({ error: "no encoder has run on this catalog" });
-    }
-    try {
-      const status = parseEncodeStatus(JSON.parse(text));
-      // An encoder killed outright (SIGKILL, a crash) could not say so: its pid is gone.
-      if (status.state === "running" && !processAlive(status.pid))
-        return reply.send({ ...status, state: "interrupted" });
-      return reply.send(status);
-    } catch (error) {
-      return reply.code(500).send({ error: `${ENCODE_STATUS_PATH}: ${(error as Error).message}` });
-    }
-  });
-  app.get<{ Params: { id: string } }>("/api/titles/:id", async (request, reply) => {
-    try {
-      const title = (await catalog.read()).titles.find((t) => t.id === request.params.id);
-      return title
-        ? reply.send(title)
-        : reply.code(404).send({ error: `no title "${request.params.id}"`, field: "id" });
-    } catch (error) {
-      return catalogUnavailable(reply, error);
-    }
-  });
-  app.get<{ Params: { id: string } }>("/api/titles/:id/files", async (request, reply) => {
-    try {
-      const files = await catalog.titleFiles(request.params.id);
-      return files
-        ? reply.send(files)
-        : reply.code(404).send({ error: `no title "${request.params.id}"`, field: "id" });
-    } catch (error) {
-      return catalogUnavailable(reply, error);
-    }
-  });
-  app.get("/api/search", async (request, reply) => {
-    const parsed = SearchParams.safeParse(request.query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return reply
-        .code(400)
-        .send({ error: issue?.message ?? "bad query", field: issue?.path.join(".") });
-    }
-    const tags = parsed.data.tag === undefined ? [] : [parsed.data.tag].flat();
-    try {
-      return reply.send(searchCatalog(await catalog.read(), { text: parsed.data.q, tags }));
-    } catch (error) {
-      return catalogUnavailable(reply, error);
-    }
-  });
+  await app.register(catalogApiRoutes, { catalog, catalogDir: options.catalogDir });
 
   const proxy = options.proxy;
   if (proxy) {
@@ -233,3 +175,78 @@ export async function buildOrigin(options: OriginOptions): Promise<FastifyInstan
   });
   return app;
 }
+
+/**
+ * The catalog document, the encoder's status and the catalog API as a fastify plugin: the
+ * origin registers it beside its static files; a test can `inject` into it without a socket.
+ */
+export const catalogApiRoutes: FastifyPluginAsync<{
+  catalog: PublishedCatalog;
+  catalogDir: string;
+}> = async (app, options) => {
+  const { catalog } = options;
+  // The catalog document: `/catalog.json` for the app, `/api/catalog` in the API's own namespace.
+  const catalogDocument = async (_request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      return reply.header("cache-control", "no-cache").send(await catalog.read());
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  };
+  app.get(`/${CATALOG_PATH}`, catalogDocument);
+  app.get("/api/catalog", catalogDocument);
+  // The encoder's progress (encoder/status.ts), for the home page's pending titles.
+  app.get(`/${ENCODE_STATUS_PATH}`, async (_request, reply) => {
+    reply.header("cache-control", "no-cache");
+    let text: string;
+    try {
+      text = await readFile(path.join(options.catalogDir, ENCODE_STATUS_PATH), "utf8");
+    } catch {
+      return reply.code(404).send({ error: "no encoder has run on this catalog" });
+    }
+    try {
+      const status = parseEncodeStatus(JSON.parse(text));
+      // An encoder killed outright (SIGKILL, a crash) could not say so: its pid is gone.
+      if (status.state === "running" && !processAlive(status.pid))
+        return reply.send({ ...status, state: "interrupted" });
+      return reply.send(status);
+    } catch (error) {
+      return reply.code(500).send({ error: `${ENCODE_STATUS_PATH}: ${(error as Error).message}` });
+    }
+  });
+  app.get<{ Params: { id: string } }>("/api/titles/:id", async (request, reply) => {
+    try {
+      const title = (await catalog.read()).titles.find((t) => t.id === request.params.id);
+      return title
+        ? reply.send(title)
+        : reply.code(404).send({ error: `no title "${request.params.id}"`, field: "id" });
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  });
+  app.get<{ Params: { id: string } }>("/api/titles/:id/files", async (request, reply) => {
+    try {
+      const files = await catalog.titleFiles(request.params.id);
+      return files
+        ? reply.send(files)
+        : reply.code(404).send({ error: `no title "${request.params.id}"`, field: "id" });
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  });
+  app.get("/api/search", async (request, reply) => {
+    const parsed = SearchParams.safeParse(request.query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply
+        .code(400)
+        .send({ error: issue?.message ?? "bad query", field: issue?.path.join(".") });
+    }
+    const tags = parsed.data.tag === undefined ? [] : [parsed.data.tag].flat();
+    try {
+      return reply.send(searchCatalog(await catalog.read(), { text: parsed.data.q, tags }));
+    } catch (error) {
+      return catalogUnavailable(reply, error);
+    }
+  });
+};

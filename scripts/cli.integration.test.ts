@@ -45,6 +45,11 @@ const CLIS: Record<string, { file: string; name: string; command: string }> = {
     name: "screenshots",
     command: "npm run screenshots --",
   },
+  appliance: {
+    file: "mock-server/appliance/standalone.ts",
+    name: "appliance",
+    command: "npm run appliance --",
+  },
 };
 /** Scripts that run a tool (biome, tsc, vitest) with its own help. */
 const TOOLS = ["lint", "format", "typecheck", "test:unit"];

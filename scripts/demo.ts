@@ -26,7 +26,13 @@ import { makeE2eSources } from "../encoder/demo/e2e-sources.ts";
 import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { demoSet } from "../encoder/demo/titles.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
-import { demoPorts, demoUrls, describeNetwork } from "../mock-server/main.ts";
+import {
+  demoPorts,
+  demoUrls,
+  describeNetwork,
+  parseApplianceKind,
+  topologyOrExit,
+} from "../mock-server/main.ts";
 import { appOriginsFor } from "../mock-server/net/doors.ts";
 import { NetworkSupervisor } from "../mock-server/process/supervisor.ts";
 import { emptyCatalog } from "../src/schemas/catalog.ts";
@@ -57,6 +63,12 @@ Options:
   --app-port PORT   the app's port (default 5173 + the offset)
   --traces DIR      a folder of throughput traces: each becomes shaping profiles in the
                     network lab (repeatable)
+  --topology FILE   the network's regions, sites, appliances, fill window and ports (JSON;
+                    mock-server/README.md#topology); default three appliances
+  --appliances K    node (in-process caches, the default) or nginx (each appliance a real
+                    nginx with proxy_cache; needs Debian's nginx-light)
+  --allow-upstream URL  a host whose streams may play through the appliances without being
+                    opened first (its segments on another CDN, say; repeatable)
   -h, --help        show this help`,
 };
 const { values } = parseCommandLine(CLI, {
@@ -69,6 +81,8 @@ const { values } = parseCommandLine(CLI, {
   traces: { type: "string", multiple: true },
   "demo-set": { type: "string" },
   "allow-upstream": { type: "string", multiple: true },
+  topology: { type: "string" },
+  appliances: { type: "string" },
 });
 
 const demoSetName = values["demo-set"] ?? "full";
@@ -105,7 +119,17 @@ if (!Number.isInteger(offset) || offset < 0 || offset > 50_000)
     CLI,
     `--port-offset takes a whole number from 0 to 50000, not "${values["port-offset"]}"`,
   );
-const ports = demoPorts(offset);
+// Checked before anything starts: a bad topology file or kind is said and nothing runs.
+let applianceKind: "node" | "nginx" | undefined;
+try {
+  applianceKind = parseApplianceKind(values.appliances);
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}`);
+  process.exit(2);
+}
+const topologyFile = values.topology ? path.resolve(values.topology) : undefined;
+const topology = await topologyOrExit(topologyFile, "demo");
+const ports = demoPorts(offset, topology);
 const appPort = Number(values["app-port"] ?? 5173 + offset);
 if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65_535)
   exitWithUsageError(CLI, `--app-port takes a port from 1 to 65535, not "${values["app-port"]}"`);
@@ -161,6 +185,8 @@ const networkStarting = NetworkSupervisor.start({
   ports,
   portOffset: offset,
   traceDirs: values.traces ?? [],
+  ...(topologyFile ? { topologyFile } : {}),
+  ...(applianceKind ? { applianceKind } : {}),
   // The app's page is the one browser origin the admin API answers.
   appOrigins: appOriginsFor(`http://127.0.0.1:${appPort}/`),
   allowedUpstreams: values["allow-upstream"] ?? [],
@@ -169,7 +195,7 @@ const networkOrNull = networkStarting.catch((error: Error) => {
   console.error(error.message);
   return null;
 });
-const urls = demoUrls(ports);
+const urls = demoUrls(ports, topology);
 // Made once, cached like the e2e clip (seconds of ffmpeg the first time).
 if (values.e2e) await makeForeignStreams(foreignDir);
 const foreign = values.e2e ? await startForeignHost(foreignDir, FOREIGN_PORT) : null;

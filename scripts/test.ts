@@ -1,7 +1,8 @@
 /**
  * `npm test`: the whole suite, in the order that fails fastest: format and lint, types, unit
  * and integration tests (vitest), then the browser tests (Playwright in the system Chromium).
- * Checks first that ffmpeg and Chromium are there, and says how to get them if not.
+ * Checks first that ffmpeg, Chromium and nginx (the nginx appliances' tests) are there, and says
+ * how to get them if not.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -21,6 +22,8 @@ npx vitest run PATH, or npx playwright test e2e/FILE.spec.ts.`,
   {},
 );
 
+import { nginxBinary } from "../mock-server/appliance/nginx.ts";
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function missing(): string[] {
@@ -36,6 +39,11 @@ function missing(): string[] {
     problems.push(
       `Chromium not found at ${CHROMIUM}: install it (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH`,
     );
+  }
+  try {
+    nginxBinary();
+  } catch (error) {
+    problems.push((error as Error).message);
   }
   return problems;
 }

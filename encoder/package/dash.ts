@@ -4,6 +4,7 @@
  * text sets, and the trick-play sprites as a DASH-IF thumbnail tile set. Segment timing is an
  * exact SegmentTimeline read from the segments themselves. Pure: tracks in, XML out.
  */
+import { escapeXml } from "../../src/lib/xml.ts";
 import {
   type AudioTrackFiles,
   INIT_FILE,
@@ -16,14 +17,6 @@ import {
 
 /** Our own scheme for the encoder's per-rendition quality score (no standard one exists). */
 export const QUALITY_SCHEME = "urn:streamlab:quality-score:2026";
-
-export function escapeXml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
 
 export function isoDuration(seconds: number): string {
   return `PT${seconds.toFixed(3)}S`;

@@ -6,7 +6,12 @@
  * (net/doors.ts); what it may hold is bounded (limits.ts).
  */
 import cors from "@fastify/cors";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+} from "fastify";
 import type { z } from "zod";
 import {
   FaultRequest,
@@ -15,16 +20,21 @@ import {
   type ProfileInfo,
   ResetRequest,
   ShapingRequest,
+  type SimulatedClockState,
   TRACE_LIMITS,
   UnshapeRequest,
 } from "../../src/schemas/admin.ts";
 import type { Appliance, ShapingEntry } from "../appliance/appliance.ts";
+import type { PublishedCatalog } from "../catalog/store.ts";
+import type { FaultBook } from "../faults/faults.ts";
 import { acceptEmptyJson, closedDoors } from "../net/doors.ts";
+import type { Listener } from "../net/listener.ts";
 import { fastifyServerOptions } from "../net/timeouts.ts";
-import type { Network } from "../network.ts";
 import type { Profile } from "../shaping/profiles.ts";
 import { parseTraceSliced } from "../shaping/trace.ts";
+import type { SteeringService } from "../steering/server.ts";
 import { type Refusal, roomForFault, roomForShaping } from "./limits.ts";
+import { metricsRoutes } from "./metrics.ts";
 
 function badRequest(reply: FastifyReply, error: string, field?: string) {
   return reply.code(400).send({ error, ...(field ? { field } : {}) });
@@ -99,13 +109,37 @@ export async function shapingFrom(
   return { ...current, spec: { ...current.spec, latencyMs } };
 }
 
+/**
+ * What the admin API needs of a network: declared here, so that this module does not import
+ * network.ts (which builds the admin API); `startNetwork`'s `Network` has all of it.
+ */
+export interface AdminNetwork {
+  readonly catalog: Pick<PublishedCatalog, "read">;
+  readonly profiles: Record<string, Profile>;
+  readonly faults: FaultBook;
+  readonly appliances: Appliance[];
+  readonly steering: Pick<SteeringService, "garbage" | "setGarbage" | "answerCounts">;
+  readonly steeringListener: Pick<Listener, "isUp" | "start" | "stop">;
+  readonly urls: { readonly origin: string; readonly steering: string };
+  /** Bytes of every title, for "how much of the title does this cache hold". */
+  titleTotals(): Map<string, number>;
+  fill(appliance: Appliance, titles: string[]): Promise<{ files: number; bytes: number }>;
+  popularTitles(top: number): Promise<string[]>;
+  /** Bring appliances up or down to match the "down" faults. */
+  reconcile(): Promise<void>;
+  clock(): SimulatedClockState | null;
+  /** The hosts foreign streams may be proxied from (the lab lists them). */
+  readonly allowList: { list(): string[] };
+  reset(options?: { keepCaches?: boolean }): Promise<void>;
+}
+
 export interface AdminOptions {
   /** Origins a browser may call the API from: the app's (net/doors.ts). */
   appOrigins: readonly string[];
 }
 
 export async function buildAdmin(
-  network: Network,
+  network: AdminNetwork,
   options: AdminOptions,
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -134,6 +168,19 @@ export async function buildAdmin(
     return reply.code(status).send({ error: hint });
   });
 
+  await app.register(adminRoutes, { network });
+  await app.register(metricsRoutes, { network });
+  return app;
+}
+
+/**
+ * The API's routes as a fastify plugin: registered by `buildAdmin` behind its doors, CORS and
+ * error handler, and testable with `inject` on any app that registers it the same way.
+ */
+export const adminRoutes: FastifyPluginAsync<{ network: AdminNetwork }> = async (
+  app,
+  { network },
+) => {
   const applianceOr404 = (id: string, reply: FastifyReply): Appliance | undefined => {
     const appliance = network.appliances.find((a) => a.id === id);
     if (!appliance) void reply.code(404).send({ error: `no appliance "${id}"`, field: "id" });
@@ -150,6 +197,7 @@ export async function buildAdmin(
     appliances: network.appliances.map((a) => a.state(network.titleTotals())),
     faults: network.faults.list(),
     proxy: { allowedHosts: network.allowList.list() },
+    clock: network.clock(),
   });
 
   app.get("/admin/state", async () => state());
@@ -208,6 +256,27 @@ export async function buildAdmin(
             network.faults.remove(fault.id);
         }
         if (down) network.faults.add(FaultRequest.parse({ type: "down", appliance: appliance.id }));
+        await network.reconcile();
+        return appliance.state(network.titleTotals());
+      },
+    );
+  }
+
+  // The cache's own process (an nginx appliance's nginx): stopped as if it crashed, the
+  // appliance in front of it answers 502 and reports unhealthy; started again with its cache.
+  for (const action of ["stop", "start"] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/admin/appliances/:id/engine/${action}`,
+      async (request, reply) => {
+        const appliance = applianceOr404(request.params.id, reply);
+        if (!appliance) return reply;
+        const engine = appliance.cache.engine;
+        if (!engine)
+          return reply.code(409).send({
+            error: `appliance "${appliance.id}" keeps its cache in process: only an nginx appliance has an engine to ${action} (start the network with --appliances nginx)`,
+            field: "id",
+          });
+        await engine[action]();
         await network.reconcile();
         return appliance.state(network.titleTotals());
       },
@@ -273,5 +342,4 @@ export async function buildAdmin(
     await network.reset(body);
     return state();
   });
-  return app;
-}
+};

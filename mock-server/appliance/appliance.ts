@@ -17,7 +17,7 @@ import { MEDIA_TYPES } from "../origin.ts";
 import { PROXY_PREFIX, upstreamOf } from "../proxy/allow-list.ts";
 import { UpstreamError } from "../proxy/upstream.ts";
 import { cutConnection, Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
-import type { ApplianceCache, CachedObject } from "./cache.ts";
+import type { ApplianceStore } from "./cache.ts";
 import { safeCatalogPath } from "./request.ts";
 
 export interface ApplianceConfig {
@@ -34,6 +34,8 @@ export interface ApplianceConfig {
    * Absent: the appliance serves the catalog only, and `/proxy/...` is refused.
    */
   upstreamRefusal?: (upstream: URL) => string | null;
+  /** Where players reach it when that is not where it listens (another machine, a proxy). */
+  publicBaseUrl?: string;
 }
 
 /** What a request names: the cache's key for it, and the path fault rules match against. */
@@ -69,7 +71,7 @@ export class Appliance {
 
   constructor(
     readonly config: ApplianceConfig,
-    readonly cache: ApplianceCache,
+    readonly cache: ApplianceStore,
     private readonly faults: FaultBook,
     private readonly now: () => number = Date.now,
   ) {
@@ -92,7 +94,7 @@ export class Appliance {
   }
 
   get baseUrl(): string {
-    return this.listener.baseUrl;
+    return this.config.publicBaseUrl ?? this.listener.baseUrl;
   }
 
   get isUp(): boolean {
@@ -160,7 +162,7 @@ export class Appliance {
   }
 
   /** Back to a fresh appliance: unshaped, no sessions or counters, an empty cache unless kept. */
-  reset({ keepCache = false }: { keepCache?: boolean } = {}): void {
+  async reset({ keepCache = false }: { keepCache?: boolean } = {}): Promise<void> {
     this.setShaping({
       spec: { rate: { kind: "unlimited" }, latencyMs: 0 },
       description: "unlimited",
@@ -169,7 +171,8 @@ export class Appliance {
     this.lastSeen.clear();
     this.requestsByTitle.clear();
     this.counters = { bytesServed: 0, requests: 0, hits: 0, misses: 0 };
-    if (!keepCache) this.cache.clear();
+    if (!keepCache) await this.cache.clear();
+    else if (this.cache.engine && !this.cache.engine.running) await this.cache.engine.start();
   }
 
   /** Requests per title served here: the network sums them to find the most popular titles. */
@@ -217,7 +220,7 @@ export class Appliance {
       id: this.id,
       baseUrl: this.baseUrl,
       region: this.config.region,
-      healthy: this.isUp,
+      healthy: this.isUp && this.cache.healthy(),
       lastHeartbeatMs: this.now(),
       activeSessions: this.activeSessions(),
       capacitySessions: this.config.capacitySessions,
@@ -255,6 +258,9 @@ export class Appliance {
         faultsInjected: this.faults.injectedBy(this.id),
       },
       titles: this.status(titleTotals).titles,
+      ...(this.cache.engine
+        ? { engine: { name: this.cache.engine.name, running: this.cache.engine.running } }
+        : {}),
     };
   }
 
@@ -322,14 +328,16 @@ export class Appliance {
     const target = targetOf(this.id, faultPath);
     const fault = this.faults.draw(target);
 
-    let object: CachedObject | null | undefined = this.cache.lookup(cacheKey);
-    res.setHeader("x-cache", object ? "HIT" : "MISS");
-    if (object) this.counters.hits++;
-    else {
-      this.counters.misses++;
-      object = await this.cache.fill(cacheKey);
-    }
-    if (!object) return this.json(res, 404, { error: `not in the catalog: ${cacheKey}` });
+    if (this.cache.engine && !this.cache.engine.running)
+      return this.json(res, 502, {
+        error: `appliance ${this.id}: its ${this.cache.engine.name} is stopped`,
+      });
+    const found = await this.cache.get(cacheKey);
+    if (!found) return this.json(res, 404, { error: `not in the catalog: ${cacheKey}` });
+    const { object, hit } = found;
+    res.setHeader("x-cache", hit ? "HIT" : "MISS");
+    if (hit) this.counters.hits++;
+    else this.counters.misses++;
     // Counted once the file is known to exist: made-up paths would grow the map without end.
     // (A foreign stream's host, its fault "title", is no title of the catalog's popularity.)
     if (target.title && cacheKey === faultPath)

@@ -28,11 +28,41 @@ export interface CacheStats {
   evictions: number;
 }
 
+/**
+ * What an appliance serves from: this in-process cache, or an nginx in front of the origin
+ * (nginx.ts). The appliance's own layer (shaping, faults, counters) is the same over either.
+ */
+export interface ApplianceStore {
+  readonly capacityBytes: number;
+  /** The object and whether the cache held it, or null when the origin has no such file. */
+  get(path: string): Promise<{ object: CachedObject; hit: boolean } | null>;
+  /** Held now (for a fill: nothing to fetch). */
+  has(path: string): boolean;
+  /** Into the cache ahead of demand; null when the origin has no such file. */
+  fill(path: string): Promise<CachedObject | null>;
+  /** Bytes held per title, for the steering service's "has the title" factor. */
+  titleBytes(): Map<string, number>;
+  snapshot(): CacheStats;
+  /** Empty the cache and its counters. */
+  clear(): Promise<void>;
+  /** False while the cache cannot serve (its nginx stopped): the appliance reports unhealthy. */
+  healthy(): boolean;
+  /** A cache in a process of its own (nginx), which the admin API may stop and start. */
+  readonly engine?: CacheEngine;
+}
+
+export interface CacheEngine {
+  readonly name: string;
+  readonly running: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export type Fetcher = (catalogPath: string) => Promise<Omit<CachedObject, "title"> | null>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class ApplianceCache {
+export class ApplianceCache implements ApplianceStore {
   private readonly objects = new Map<string, CachedObject>();
   private readonly inFlight = new Map<string, Promise<CachedObject | null>>();
   private readonly bytesByTitle = new Map<string, number>();
@@ -58,6 +88,17 @@ export class ApplianceCache {
       this.objects.set(path, hit);
     }
     return hit;
+  }
+
+  async get(path: string): Promise<{ object: CachedObject; hit: boolean } | null> {
+    const held = this.lookup(path);
+    if (held) return { object: held, hit: true };
+    const object = await this.fill(path);
+    return object ? { object, hit: false } : null;
+  }
+
+  healthy(): boolean {
+    return true;
   }
 
   has(path: string): boolean {
@@ -117,7 +158,7 @@ export class ApplianceCache {
     return new Map([...this.bytesByTitle].filter(([, bytes]) => bytes > 0));
   }
 
-  clear(): void {
+  async clear(): Promise<void> {
     this.objects.clear();
     this.bytesByTitle.clear();
     this.stats = { usedBytes: 0, objects: 0, fills: 0, fillBytes: 0, evictions: 0 };

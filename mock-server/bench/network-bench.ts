@@ -7,6 +7,10 @@
  * 3. shaped sessions under load: 50, 200 and 500 sessions at 1 Mbit/s each, every session's
  *    rate and the admin API's latency meanwhile (shaped-load.ts).
  *
+ * With `--topology FILE` it makes the many-site run instead (many-sites.ts): the topology's
+ * network and `--clients N` simulated clients (500 by default), `--spread-sec`, `--watch-sec`,
+ * `--zipf`, `--seed`, `--appliances nginx|node`.
+ *
  * `--only accuracy,throughput,load` runs some of them; `--sessions 50,200` and `--rate-mbps`
  * change the load; `--client fetch` and `--network same` measure the load another way (see
  * shaped-load.ts). Uses the demo catalog when it exists (`npm run encode`), else encodes a small
@@ -24,9 +28,11 @@ import Table from "cli-table3";
 import { makeTestClip } from "../../encoder/demo/test-clip.ts";
 import { type CommandLine, exitWithUsageError, parseCommandLine } from "../../scripts/cli.ts";
 import { PublishedCatalog } from "../catalog/store.ts";
+import { parseApplianceKind, topologyOrExit } from "../main.ts";
 import { startNetwork } from "../network.ts";
 import { fluctuatingTrace } from "../shaping/profiles.ts";
 import { rateAt } from "../shaping/trace.ts";
+import { runManySites } from "./many-sites.ts";
 import { childTarget, percentile, runShapedLoad, sameProcessTarget } from "./shaped-load.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -50,6 +56,15 @@ Options:
   --load-seconds N     the window measured in each load, after a 2 s warm-up (default 10)
   --client http|fetch  the load's HTTP client (default http)
   --network child|same the network in a process of its own (default) or in this one
+
+The many-site run instead (mock-server/bench/many-sites.ts), with --topology:
+  --topology FILE      the network to run (e.g. mock-server/topologies/twenty-sites.json)
+  --clients N          simulated clients, each playing with our ABR core (default 500)
+  --spread-sec N       the window their arrivals (Poisson) spread over (default 60)
+  --watch-sec N        how long each plays at most (default 30)
+  --zipf S             the popularity curve's exponent over the titles (default 1)
+  --seed N             the arrivals' and choices' seed (default 1)
+  --appliances K       node or nginx for every appliance, over the topology's kinds
   -h, --help           show this help`,
 };
 const { values } = parseCommandLine(CLI, {
@@ -61,7 +76,61 @@ const { values } = parseCommandLine(CLI, {
   "load-seconds": { type: "string" },
   client: { type: "string" },
   network: { type: "string" },
+  topology: { type: "string" },
+  clients: { type: "string" },
+  "spread-sec": { type: "string" },
+  "watch-sec": { type: "string" },
+  zipf: { type: "string" },
+  seed: { type: "string" },
+  appliances: { type: "string" },
 });
+
+if (values.topology) {
+  const number = (
+    name: string,
+    value: string | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ) => {
+    const n = Number(value ?? fallback);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      console.error(
+        `bench:network: --${name} must be a number from ${min} to ${max}, got "${value}"`,
+      );
+      process.exit(2);
+    }
+    return n;
+  };
+  const options = {
+    topology: await topologyOrExit(values.topology, "bench:network"),
+    catalogDir:
+      values.catalog ??
+      (existsSync(path.join(ROOT, "catalog/catalog.json"))
+        ? path.join(ROOT, "catalog")
+        : path.join(ROOT, ".cache/e2e-catalog")),
+    clients: number("clients", values.clients, 500, 1, 5000),
+    spreadSec: number("spread-sec", values["spread-sec"], 60, 0, 3600),
+    watchSec: number("watch-sec", values["watch-sec"], 30, 2, 3600),
+    zipf: number("zipf", values.zipf, 1, 0, 5),
+    seed: number("seed", values.seed, 1, 0, 2 ** 31),
+  };
+  let applianceKind: "node" | "nginx" | undefined;
+  try {
+    applianceKind = parseApplianceKind(values.appliances);
+  } catch (error) {
+    console.error(`bench:network: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  if (!existsSync(path.join(options.catalogDir, "catalog.json"))) {
+    console.error(
+      `bench:network: no catalog in ${options.catalogDir}: build one with npm start (or npm run encode), or give --catalog DIR`,
+    );
+    process.exit(2);
+  }
+  await runManySites({ ...options, ...(applianceKind ? { applianceKind } : {}) });
+  process.exit(0);
+}
 const LOAD_SECONDS = Number(values.seconds ?? 5);
 const only = (values.only ?? SECTIONS.join(",")).split(",");
 for (const name of only) {

@@ -24,6 +24,9 @@ export interface NetworkChildOptions {
   appOrigins?: readonly string[];
   /** Hosts foreign streams may always come from (`--allow-upstream`). */
   allowedUpstreams?: readonly string[];
+  /** `--topology FILE` and `--appliances node|nginx`, passed on to main.ts. */
+  topologyFile?: string;
+  applianceKind?: "node" | "nginx";
 }
 
 export interface NetworkChild {
@@ -55,6 +58,8 @@ export function spawnNetwork(
   for (const dir of options.traceDirs ?? []) args.push("--traces", dir);
   for (const origin of options.appOrigins ?? []) args.push("--app-origin", origin);
   for (const upstream of options.allowedUpstreams ?? []) args.push("--allow-upstream", upstream);
+  if (options.topologyFile) args.push("--topology", options.topologyFile);
+  if (options.applianceKind) args.push("--appliances", options.applianceKind);
   const child = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
     // Its own process group: a Ctrl-C at the terminal reaches the parent, which stops it.

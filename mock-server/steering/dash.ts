@@ -6,7 +6,7 @@
  * relative SegmentTemplate URLs resolve; `<ContentSteering>` tells the player where to fetch
  * the steering manifest that orders those service locations.
  */
-import { escapeXml } from "../../encoder/package/dash.ts";
+import { escapeXml } from "../../src/lib/xml.ts";
 import { PATHWAY_ID, parseThroughputBps, steeringManifestBase } from "./hls.ts";
 
 export interface ServiceLocation {

@@ -79,6 +79,8 @@ export interface RankingInput {
   ttlSec: number;
   originBaseUrl: string;
   clientAddress: string | null;
+  /** Hops between regions (the topology's); the demo's three regions when not given. */
+  hops?: (from: string, to: string) => number | null;
 }
 
 /** Hops between two regions, or null if unknown (then same name still means 0). */
@@ -119,7 +121,8 @@ function scoreAppliance(a: ApplianceStatus, input: RankingInput): Scored {
       ? `holds ${percent(held)} of the title, the rest from origin`
       : "does not hold the title (fills from origin)";
 
-  const hops = input.clientRegion === null ? null : regionHops(input.clientRegion, a.region);
+  const hops =
+    input.clientRegion === null ? null : (input.hops ?? regionHops)(input.clientRegion, a.region);
   const closeness = hops === null ? 0 : (CLOSENESS_BY_HOPS[hops] ?? 0);
   const proximity =
     input.clientRegion === null
@@ -177,4 +180,25 @@ export function rankAppliances(input: RankingInput): SteeringAnswer {
 /** The appliances a player may use, best first (those out of rotation left out). */
 export function inRotation(answer: SteeringAnswer): SteeringAnswer["appliances"] {
   return answer.appliances.filter((a) => a.score > OUT_OF_ROTATION_SCORE);
+}
+
+/**
+ * Why an answer put its first appliance first, in one word for counting (the admin API's
+ * `/metrics`): where it stands from the client, or "origin" when no appliance is in rotation.
+ */
+export type AnswerReason =
+  | "same-region"
+  | "neighbouring-region"
+  | "other-region"
+  | "region-unknown"
+  | "origin";
+
+export function answerReason(answer: SteeringAnswer): AnswerReason {
+  const first = inRotation(answer)[0];
+  if (!first) return "origin";
+  const proximity = first.reasons.proximity;
+  if (proximity.startsWith("same region")) return "same-region";
+  if (proximity.startsWith("neighbouring region")) return "neighbouring-region";
+  if (proximity.startsWith("client region unknown")) return "region-unknown";
+  return "other-region";
 }

@@ -11,7 +11,12 @@ import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import path from "node:path";
 import cors from "@fastify/cors";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import {
   type ApplianceStatus,
   FOREIGN_STREAM_PATH,
@@ -23,6 +28,7 @@ import {
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { closedDoors } from "../net/doors.ts";
 import { type AllowList, checkUpstreamUrl, originOf, proxiedPath } from "../proxy/allow-list.ts";
+import type { RegionMap } from "../topology.ts";
 import { dashSteeringManifest, readDashSteeringQuery, steeredMpd } from "./dash.ts";
 import { checkHeartbeatAuth, HEARTBEAT_PATH } from "./heartbeat.ts";
 import {
@@ -34,7 +40,7 @@ import {
 } from "./hls.ts";
 import { PlayerReports } from "./player-reports.ts";
 import { pathwayPriority } from "./priority.ts";
-import { inRotation, rankAppliances } from "./ranking.ts";
+import { type AnswerReason, answerReason, inRotation, rankAppliances } from "./ranking.ts";
 import { ApplianceRegistry, type Registration } from "./registry.ts";
 import { ThroughputHints } from "./throughput-hints.ts";
 
@@ -54,6 +60,8 @@ export interface SteeringOptions {
   appOrigins: readonly string[];
   /** The hosts foreign streams may be fetched from; a player's registration adds its host. */
   allowList?: AllowList;
+  /** Client prefixes and hops of the topology's regions; the demo's three when not given. */
+  regions?: RegionMap;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
@@ -72,6 +80,8 @@ export interface SteeringService {
   /** Answer every steering request with a document no player can use (a chaos test's fault). */
   setGarbage(on: boolean): void;
   readonly garbage: boolean;
+  /** Answers given since the start (or the last `forget`), by why the first appliance led. */
+  answerCounts(): ReadonlyMap<AnswerReason, number>;
   answer(
     titleId: string,
     clientRegion: string | null,
@@ -96,12 +106,18 @@ export const ADDRESS_REGIONS: readonly { prefix: string; region: string }[] = [
   { prefix: "::ffff:127.0.2.", region: "exchange" },
 ];
 
-export function regionForAddress(address: string | null): string | null {
+export function regionForAddress(
+  address: string | null,
+  table: readonly { prefix: string; region: string }[] = ADDRESS_REGIONS,
+): string | null {
   if (!address) return null;
-  return ADDRESS_REGIONS.find((r) => address.startsWith(r.prefix))?.region ?? null;
+  return table.find((r) => address.startsWith(r.prefix))?.region ?? null;
 }
 
-function clientOf(request: FastifyRequest): { region: string | null; address: string | null } {
+function clientOf(
+  request: FastifyRequest,
+  table: readonly { prefix: string; region: string }[],
+): { region: string | null; address: string | null } {
   const query = request.query as Record<string, unknown>;
   const header = request.headers["x-client-region"];
   const region =
@@ -112,13 +128,14 @@ function clientOf(request: FastifyRequest): { region: string | null; address: st
       ? query.address
       : (request.ip ?? null);
   const named = region && /^[a-z0-9-]{1,40}$/.test(region) ? region : null;
-  return { region: named ?? regionForAddress(address), address };
+  return { region: named ?? regionForAddress(address, table), address };
 }
 
 export async function buildSteering(options: SteeringOptions): Promise<SteeringService> {
   const now = options.now ?? Date.now;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
   const registry = new ApplianceRegistry(heartbeatTimeoutMs);
+  const addressRegions = options.regions?.addressRegions ?? ADDRESS_REGIONS;
   const reports = new PlayerReports();
   const app = Fastify({
     logger: false,
@@ -171,8 +188,9 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     };
   };
 
-  const answer = (titleId: string, region: string | null, address: string | null) =>
-    rankAppliances({
+  const answersByReason = new Map<AnswerReason, number>();
+  const answer = (titleId: string, region: string | null, address: string | null) => {
+    const ranked = rankAppliances({
       titleId,
       clientRegion: region,
       clientAddress: address,
@@ -181,10 +199,74 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       heartbeatTimeoutMs,
       ttlSec: options.ttlSec ?? DEFAULT_TTL_SEC,
       originBaseUrl: options.originBaseUrl,
+      ...(options.regions ? { hops: options.regions.hops } : {}),
     });
+    const reason = answerReason(ranked);
+    answersByReason.set(reason, (answersByReason.get(reason) ?? 0) + 1);
+    return ranked;
+  };
 
   const report = (status: ApplianceStatus) => registry.report(status, now());
 
+  await app.register(steeringRoutes, {
+    core: {
+      options,
+      appOrigins,
+      addressRegions,
+      now,
+      reports,
+      answer,
+      hinted,
+      report,
+      knownPathway,
+      noteThroughput,
+    },
+  });
+
+  const forget = () => {
+    registry.clear();
+    hints.clear();
+    reports.clear();
+    answersByReason.clear();
+    garbage = false;
+  };
+  return {
+    app,
+    report,
+    forget,
+    answer,
+    answerCounts: () => answersByReason,
+    setGarbage: (on: boolean) => {
+      garbage = on;
+    },
+    get garbage() {
+      return garbage;
+    },
+  };
+}
+
+/** What the routes need of the service, made once by `buildSteering`. */
+export interface SteeringCore {
+  options: SteeringOptions;
+  appOrigins: readonly string[];
+  addressRegions: readonly { prefix: string; region: string }[];
+  now: () => number;
+  reports: PlayerReports;
+  answer: SteeringService["answer"];
+  /** The answer with each appliance's throughput hint for the client's region. */
+  hinted(titleId: string, region: string | null, address: string | null): SteeringAnswer;
+  report: SteeringService["report"];
+  knownPathway(pathway: string | null): string | null;
+  noteThroughput(region: string | null, pathway: string | null, bps: number | null): void;
+}
+
+/**
+ * The service's routes as a fastify plugin: the heartbeat, our JSON answer, and the HLS and
+ * DASH steered manifests and steering documents.
+ */
+export const steeringRoutes: FastifyPluginAsync<{ core: SteeringCore }> = async (app, { core }) => {
+  const { options, appOrigins, addressRegions, now, reports, answer, hinted, report } = core;
+  const { knownPathway, noteThroughput } = core;
   const doors = closedDoors(appOrigins);
   app.post(HEARTBEAT_PATH, {
     onRequest: [
@@ -225,7 +307,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
       const checked = checkUpstreamUrl(body.data.url);
       if (!checked.ok) return reply.code(400).send({ error: checked.error, field: "url" });
       const upstream = allowList.allow(checked.url);
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       return reply.header("cache-control", "no-store").send({
         upstream,
         proxyPath: proxiedPath(checked.url),
@@ -244,7 +326,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
   app.get<{ Params: { titleId: string } }>("/steering/:titleId", async (request, reply) => {
     const title = await titleOrReply(request.params.titleId, reply);
     if (!title) return reply;
-    const client = clientOf(request);
+    const client = clientOf(request, addressRegions);
     // Our player reports what it measured on the appliance it used, as content steering's
     // _HLS_pathway / _HLS_throughput do.
     const url = new URL(request.url, "http://steering");
@@ -282,7 +364,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const master = await readFile(path.join(options.catalog.root, title.manifests.hls), "utf8");
       const text = steeredMultivariant(master, {
         pathways: pathwaysFor(title.id, title.path, client.region, client.address),
@@ -300,7 +382,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const reported = readHlsSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
       reports.note(title.id, client.address, {
@@ -324,7 +406,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const mpd = await readFile(path.join(options.catalog.root, title.manifests.dash), "utf8");
       const text = steeredMpd(mpd, {
         locations: pathwaysFor(title.id, title.path, client.region, client.address),
@@ -343,7 +425,7 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
     async (request, reply) => {
       const title = await titleOrReply(request.params.titleId, reply);
       if (!title) return reply;
-      const client = clientOf(request);
+      const client = clientOf(request, addressRegions);
       const reported = readDashSteeringQuery(new URL(request.url, "http://steering"));
       const ranked = answer(title.id, client.region, client.address);
       reports.note(title.id, client.address, {
@@ -364,23 +446,4 @@ export async function buildSteering(options: SteeringOptions): Promise<SteeringS
 
   /** What players last reported (pathway and measured throughput), by title and address. */
   app.get("/steering/reports", async () => reports.toJSON());
-
-  const forget = () => {
-    registry.clear();
-    hints.clear();
-    reports.clear();
-    garbage = false;
-  };
-  return {
-    app,
-    report,
-    forget,
-    answer,
-    setGarbage: (on: boolean) => {
-      garbage = on;
-    },
-    get garbage() {
-      return garbage;
-    },
-  };
-}
+};

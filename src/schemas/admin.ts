@@ -170,8 +170,21 @@ export const ApplianceState = z.object({
   }),
   counters: ApplianceCounters,
   titles: z.record(z.string(), z.number()),
+  /** The cache's own process when it has one (an nginx), and whether it runs. */
+  engine: z.object({ name: z.string(), running: z.boolean() }).optional(),
 });
 export type ApplianceState = z.infer<typeof ApplianceState>;
+
+/** The simulated clock the fill window runs on (mock-server/fill-window.ts). */
+export const SimulatedClockState = z.object({
+  /** "HH:MM" of the simulated day. */
+  time: z.string(),
+  /** Inside the off-peak hours: appliances fill ahead of demand. */
+  offPeak: z.boolean(),
+  /** The off-peak hours, "02:00-06:00". */
+  fillWindow: z.string(),
+});
+export type SimulatedClockState = z.infer<typeof SimulatedClockState>;
 
 export const NetworkState = z.object({
   origin: z.object({ baseUrl: z.string() }),
@@ -186,6 +199,8 @@ export const NetworkState = z.object({
   /** Streams from outside the catalog played through the appliances: the hosts allowed
    * (`scheme://host:port`, oldest first). Absent from a network without the proxy. */
   proxy: z.object({ allowedHosts: z.array(z.string()) }).optional(),
+  /** Null when the network has no fill window. */
+  clock: SimulatedClockState.nullable().optional(),
 });
 export type NetworkState = z.infer<typeof NetworkState>;
 

@@ -47,6 +47,17 @@ export function NetworkLab({
     <section className="lab" aria-label="Network lab">
       <header className="lab-header">
         <h2>Network lab</h2>
+        {s.network?.clock && (
+          <span
+            className="lab-clock"
+            title={`Appliances fill ahead of demand off-peak, ${s.network.clock.fillWindow} simulated time`}
+          >
+            Simulated time {s.network.clock.time}
+            {s.network.clock.offPeak
+              ? " · off-peak: filling"
+              : ` · fill window ${s.network.clock.fillWindow}`}
+          </span>
+        )}
         {s.network && !s.networkDown && (
           <button
             type="button"
