@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ABR_TUNABLES } from "../schemas/abr-tunables.ts";
 import {
   codecFrom,
   paths,
@@ -39,6 +40,7 @@ describe("player settings in a link", () => {
       profile: "hsdpa/bus_1",
       startAtSec: 42,
       codec: null,
+      abrTunables: DEFAULT_ABR_TUNABLES,
     });
     expect(
       playerSettingsFrom(new URLSearchParams("engine=vlc&abr=mine&cap=yes&profile=../../etc&t=-1")),
@@ -49,6 +51,7 @@ describe("player settings in a link", () => {
       profile: null,
       startAtSec: null,
       codec: null,
+      abrTunables: DEFAULT_ABR_TUNABLES,
     });
   });
 
@@ -59,7 +62,9 @@ describe("player settings in a link", () => {
       capToPlayerSize: true,
       profile: "3g",
       atSec: 61.7,
+      abrTunables: { ...DEFAULT_ABR_TUNABLES, switchPenalty: 2.5 },
     });
+    expect(query.get("abr.switch")).toBe("2.5");
     expect(query.get("src")).toBe("http://h/a.m3u8");
     expect(query.get("lab")).toBe("1");
     expect(playerSettingsFrom(query)).toEqual({
@@ -69,6 +74,7 @@ describe("player settings in a link", () => {
       profile: "3g",
       startAtSec: 61,
       codec: null,
+      abrTunables: { ...DEFAULT_ABR_TUNABLES, switchPenalty: 2.5 },
     });
   });
 });

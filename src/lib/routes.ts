@@ -2,6 +2,7 @@
  * Every page's address, in one place: the app shell routes on these patterns and the features
  * link with these builders, so a deep link and a click always agree.
  */
+import { type AbrTunables, tunablesFromQuery, withTunables } from "../schemas/abr-tunables.ts";
 import type { VideoCodec } from "../schemas/catalog.ts";
 
 export const ROUTES = {
@@ -53,8 +54,8 @@ export function engineFrom(search: URLSearchParams): EngineParam | null {
 
 /**
  * A player's setup as a link carries it: `engine`, `abr` (ours|engine), `cap` (1|0: cap to
- * the player's size), `profile` (a shaping profile for this session alone), `t` (start) and
- * `codec`. `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
+ * the player's size), `profile` (a shaping profile for this session alone), `t` (start),
+ * `codec` and our ABR's tunables (`abr.horizon`, `abr.buffer`... see `src/schemas/abr-tunables.ts`). `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
  * Anything absent or malformed is null: the player's default.
  */
 export interface PlayerLinkSettings {
@@ -65,6 +66,8 @@ export interface PlayerLinkSettings {
   startAtSec: number | null;
   /** `codec` (h264|vp9|av1): the codec to play when the title has it. */
   codec: VideoCodec | null;
+  /** Our ABR's tunables: the defaults, with those the link sets (valid ones) replaced. */
+  abrTunables: AbrTunables;
 }
 
 /** Profile names as the network has them: "3g", "hsdpa/bus_1" (a --traces folder's). */
@@ -81,6 +84,7 @@ export function playerSettingsFrom(search: URLSearchParams): PlayerLinkSettings 
     profile: profile && profile.length <= 100 && PROFILE_NAME.test(profile) ? profile : null,
     startAtSec: startTimeFrom(search),
     codec: codecFrom(search),
+    abrTunables: tunablesFromQuery(search),
   };
 }
 
@@ -93,9 +97,10 @@ export function withPlayerSettings(
     capToPlayerSize: boolean;
     profile: string | null;
     atSec: number;
+    abrTunables: AbrTunables;
   },
 ): URLSearchParams {
-  const next = new URLSearchParams(search);
+  const next = withTunables(search, settings.abrTunables);
   next.set("engine", settings.engine);
   next.set("abr", settings.abr);
   next.set("cap", settings.capToPlayerSize ? "1" : "0");

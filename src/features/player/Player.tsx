@@ -8,6 +8,8 @@ import { useStore } from "zustand";
 import { originUrl } from "../../lib/api.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { type PlayerLinkSettings, withPlayerSettings } from "../../lib/routes.ts";
+import { DEFAULT_ABR_TUNABLES } from "../../schemas/abr-tunables.ts";
+import { AbrPanel } from "./AbrPanel.tsx";
 import { Controls } from "./controls/Controls.tsx";
 import type { NextUp } from "./controls/types.ts";
 import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
@@ -48,6 +50,7 @@ export function Player({
   const [capToPlayerSize, setCapToPlayerSize] = useState(link?.capToPlayerSize ?? true);
   const shapingProfile = link?.profile ?? null;
   const codec = link?.codec ?? null;
+  const [abrTunables, setAbrTunables] = useState(link?.abrTunables ?? DEFAULT_ABR_TUNABLES);
   const [copied, setCopied] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
@@ -66,6 +69,7 @@ export function Player({
     startAtSec,
     shapingProfile,
     codec,
+    abrTunables,
   });
   const error = useStore(store, (s) => s.error);
   const stalled = useStore(store, (s) => s.status === "stalled");
@@ -207,6 +211,7 @@ export function Player({
             ))}
           </select>
         </label>
+        <AbrPanel tunables={abrTunables} onChange={setAbrTunables} disabled={abr !== "ours"} />
         <button type="button" onClick={() => setShowStats((v) => !v)} aria-pressed={showStats}>
           Stats
         </button>
@@ -219,6 +224,7 @@ export function Player({
               capToPlayerSize,
               profile: shapingProfile,
               atSec: video?.currentTime ?? 0,
+              abrTunables,
             });
             const href = `${window.location.origin}${window.location.pathname}?${query}`;
             navigator.clipboard.writeText(href).then(

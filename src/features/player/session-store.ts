@@ -5,6 +5,7 @@
  */
 import { createStore } from "zustand/vanilla";
 import type { Decision, Rendition } from "../../abr/types.ts";
+import { type AbrTunables, DEFAULT_ABR_TUNABLES } from "../../schemas/abr-tunables.ts";
 import type { ExportedSegment } from "../../schemas/session-export.ts";
 import type { AbrMode, EngineName, RequestFailure, SegmentStats } from "./engines/engine.ts";
 import {
@@ -60,6 +61,8 @@ export interface SessionState {
   qoe: QoeState;
   /** The "cap to player size" setting, for the overlay. */
   capToPlayerSize: boolean;
+  /** Our ABR's tunables the controller decides with now, for the export. */
+  abrTunables: AbrTunables;
   /** The viewer paused (our controls, the picture-in-picture window) and has not played since. */
   viewerPaused: boolean;
 }
@@ -81,6 +84,7 @@ export interface SessionActions {
   /** ...and moves again. */
   freezeEnded(atMs: number): void;
   setCapToPlayerSize(on: boolean): void;
+  setAbrTunables(tunables: AbrTunables): void;
   setViewerPaused(paused: boolean): void;
   fatal(message: string): void;
   warning(message: string): void;
@@ -120,6 +124,7 @@ export function createSessionStore() {
     timeline: [],
     qoe: initialQoe(),
     capToPlayerSize: true,
+    abrTunables: DEFAULT_ABR_TUNABLES,
     viewerPaused: false,
 
     begin: (engine, abr, atMs) =>
@@ -221,6 +226,7 @@ export function createSessionStore() {
         qoe: stallEnded(s.qoe, atMs),
       })),
     setCapToPlayerSize: (on) => set({ capToPlayerSize: on }),
+    setAbrTunables: (tunables) => set({ abrTunables: tunables }),
     setViewerPaused: (paused) => set({ viewerPaused: paused }),
     fatal: (message) => set({ status: "error", error: message }),
     warning: (message) => set((s) => ({ warnings: bounded(s.warnings, message, MAX_WARNINGS) })),
