@@ -4,10 +4,9 @@
  */
 import { useState } from "react";
 import type { AdminClient } from "../../lib/admin-client.ts";
-import { Sparkline } from "../../lib/Sparkline.tsx";
 import type { ApplianceState, ProfileInfo, ShapingRequest } from "../../schemas/admin.ts";
+import { ThroughputChart } from "./ThroughputChart.tsx";
 
-const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export type RunAction = (label: string, action: (client: AdminClient) => Promise<void>) => void;
@@ -170,7 +169,7 @@ export function ApplianceCard({
         )}
       </fieldset>
 
-      <Sparkline values={history} label={`${id} throughput: ${mbps(counters.throughputBps)}`} />
+      <ThroughputChart applianceId={id} history={history} refreshMs={1000} />
       <dl className="lab-counters">
         <dt>served</dt>
         <dd>
