@@ -23,6 +23,31 @@ export const DARK_AXIS: uPlot.Axis = {
   font: "11px system-ui, sans-serif",
 };
 
+type ValueOf = (u: uPlot, v: number | null, sidx: number, idx: number | null) => string | number;
+
+/**
+ * With the cursor off the plot, the legend shows each series' latest value (uPlot shows
+ * blanks), so the legend always says where things are now.
+ */
+function latestWhenIdle(series: uPlot.Series[]): uPlot.Series[] {
+  return series.map((s) => {
+    const format: ValueOf =
+      typeof s.value === "function"
+        ? (s.value as ValueOf)
+        : (_u, v) => (v == null ? "—" : String(v));
+    const value: ValueOf = (u, v, sidx, idx) => {
+      if (idx !== null) return format(u, v, sidx, idx);
+      const column = u.data[sidx] ?? [];
+      for (let i = column.length - 1; i >= 0; i--) {
+        const latest = column[i];
+        if (latest != null) return format(u, latest, sidx, i);
+      }
+      return format(u, null, sidx, null);
+    };
+    return { ...s, value };
+  });
+}
+
 export function UPlotChart({
   options,
   data,
@@ -70,6 +95,7 @@ export function UPlotChart({
     const chart = new uPlot(
       {
         ...options,
+        series: latestWhenIdle(options.series),
         width: Math.max(100, element.clientWidth),
         height,
         hooks: { ...options.hooks, draw: [...(options.hooks?.draw ?? []), drawMarks] },

@@ -4,7 +4,7 @@
  * bitrate and height; the appliance in use. Dashed marks where the rendition (amber) or the
  * appliance (cyan) changed; values under the cursor in each legend.
  */
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import uPlot from "uplot";
 import { useStore } from "zustand";
 import { type ChartMark, DARK_AXIS, UPlotChart } from "../../lib/UPlotChart.tsx";
@@ -15,7 +15,10 @@ const MARK_COLOR: Record<ChangeMark["kind"], string> = {
   rendition: "#f5b942",
   appliance: "#5fd3f3",
 };
-const HEIGHT = 110;
+const HEIGHT = 104;
+/** Mbit/s ticks; a loopback link measures in Gbit/s. */
+const mbitTicks = (_u: uPlot, ticks: number[]) =>
+  ticks.map((t) => (t >= 1000 ? `${t / 1000}G` : `${t}M`));
 /** A rendition or an appliance holds until the next change: steps, not slopes. */
 const stepped = uPlot.paths.stepped?.({ align: 1 });
 const mbit = (bps: number | null | undefined) =>
@@ -34,10 +37,14 @@ function options(
     scales: { x: { time: false }, y: yScale },
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
-    series: [{ label: "time", value: (_u, v) => (v == null ? "—" : clock(v)) }, ...y],
+    // Lines without a dot per sample (they crowd at 2 points a second).
+    series: [
+      { label: "time", value: (_u, v) => (v == null ? "—" : clock(v)) },
+      ...y.map((s) => ({ points: { show: false }, ...s })),
+    ],
     axes: [
-      { ...DARK_AXIS, values: (_u, ticks) => ticks.map(clock), space: 50 },
-      { ...DARK_AXIS, size: 52, ...yAxis },
+      { ...DARK_AXIS, values: (_u, ticks) => ticks.map(clock), space: 50, size: 24 },
+      { ...DARK_AXIS, size: 44, ...yAxis },
     ],
   };
 }
@@ -57,6 +64,9 @@ export function SessionCharts({ store }: { store: SessionStore }) {
     () => [...new Set(samples.map((s) => s.applianceId).filter((a) => a !== null))].sort(),
     [samples],
   );
+  // The legend's height for a point (a ref: the chart's options are built once).
+  const heights = useRef<(number | null)[]>([]);
+  heights.current = samples.map((s) => s.height);
   const last: ChartSample | undefined = samples.at(-1);
   const lastMeasured = samples.findLast((s) => s.measuredBps !== null)?.measuredBps ?? null;
   const renditionChanges = marks.filter((m) => m.kind === "rendition").length;
@@ -96,7 +106,7 @@ export function SessionCharts({ store }: { store: SessionStore }) {
             value: (_u, v) => mbit(v == null ? null : v * 1e6),
           },
         ],
-        { values: (_u, ticks) => ticks.map((t) => `${t}M`) },
+        { values: mbitTicks },
         { range: (_u, _min, max) => [0, Math.max(1, max)] },
       ),
     [],
@@ -110,16 +120,14 @@ export function SessionCharts({ store }: { store: SessionStore }) {
             stroke: "#6cb8ff",
             width: 1.5,
             paths: stepped,
-            value: (u, v, _s, i) => {
+            value: (_u, v, _s, i) => {
               if (v == null || i == null) return "—";
-              const h = (u.data[2]?.[i] as number | null | undefined) ?? null;
+              const h = heights.current[i] ?? null;
               return `${mbit(v * 1e6)}${h ? ` · ${h}p` : ""}`;
             },
           },
-          // The height rides along for the legend only.
-          { label: "height", show: false },
         ],
-        { values: (_u, ticks) => ticks.map((t) => `${t}M`) },
+        { values: mbitTicks },
         { range: (_u, _min, max) => [0, Math.max(1, max)] },
       ),
     [],
@@ -157,7 +165,7 @@ export function SessionCharts({ store }: { store: SessionStore }) {
         summary={`Buffer: ${last ? `${last.bufferSec.toFixed(1)} s` : "no data yet"}.`}
       />
       <UPlotChart
-        title="Throughput: our estimate and measured per segment"
+        title="Throughput (estimate, measured)"
         options={throughputOptions}
         data={[
           x,
@@ -169,13 +177,9 @@ export function SessionCharts({ store }: { store: SessionStore }) {
         summary={`Throughput estimate ${mbit(last?.estimateBps)}, last measured ${mbit(lastMeasured)}.`}
       />
       <UPlotChart
-        title="Quality: rendition bitrate and height"
+        title="Rendition"
         options={qualityOptions}
-        data={[
-          x,
-          samples.map((s) => (s.bitrateBps === null ? null : s.bitrateBps / 1e6)),
-          samples.map((s) => s.height),
-        ]}
+        data={[x, samples.map((s) => (s.bitrateBps === null ? null : s.bitrateBps / 1e6))]}
         height={HEIGHT}
         marks={chartMarks}
         summary={`Rendition ${last?.height ? `${last.height}p at ${mbit(last.bitrateBps)}` : "none yet"}; ${renditionChanges} changes in the window.`}
@@ -187,7 +191,7 @@ export function SessionCharts({ store }: { store: SessionStore }) {
           x,
           samples.map((s) => (s.applianceId === null ? null : appliances.indexOf(s.applianceId))),
         ]}
-        height={Math.max(60, 30 + appliances.length * 18)}
+        height={Math.max(64, 34 + appliances.length * 20)}
         marks={chartMarks}
         summary={`Appliance ${last?.applianceId ?? "none yet"}; ${applianceChanges} changes in the window.`}
       />
