@@ -226,6 +226,9 @@ export const ApplianceState = z.object({
     latencyMs: z.number(),
     sessions: z.record(z.string(), z.string()),
   }),
+  /** Client sessions (`X-Session-Id`, else the address) seen in the last 5 s, most recent
+   * first, at most 50. */
+  activeSessionIds: z.array(z.string()),
   counters: ApplianceCounters,
   titles: z.record(z.string(), z.number()),
 });

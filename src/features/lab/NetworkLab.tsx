@@ -12,6 +12,7 @@ import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { ApplianceCard } from "./ApplianceCard.tsx";
 import { FaultPanel } from "./FaultPanel.tsx";
 import { createLabStore } from "./lab-store.ts";
+import { SessionShaping } from "./SessionShaping.tsx";
 
 const REFRESH_MS = 1000;
 
@@ -99,6 +100,7 @@ export function NetworkLab({
               />
             ))}
           </div>
+          <SessionShaping network={s.network} profiles={s.profiles} run={run} busy={busy} />
           <FaultPanel
             faults={s.network.faults}
             applianceIds={s.network.appliances.map((a) => a.id)}
