@@ -4,7 +4,7 @@
  * (`src/schemas/abr-tunables.ts`) as it is typed; a value out of range shows the schema's
  * message beside the field and changes nothing; a valid one reaches the running session.
  */
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import {
   ABR_TUNABLE_FIELDS,
   type AbrTunableName,
@@ -29,10 +29,9 @@ export function AbrPanel({
   disabled: boolean;
 }) {
   const id = useId();
-  // What the viewer typed, kept even when invalid (the field shows it with the message).
+  // What the viewer typed, kept even when invalid (the field shows it with the message), and
+  // not overwritten by another field's change; only the reset replaces them all.
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(tunables));
-  // A change from outside (the reset, a new link) replaces the drafts.
-  useEffect(() => setDrafts(draftsOf(tunables)), [tunables]);
 
   const edit = (name: AbrTunableName, text: string) => {
     setDrafts((d) => ({ ...d, [name]: text }));
