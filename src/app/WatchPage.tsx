@@ -9,6 +9,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
+import { SessionCharts } from "../features/player/SessionCharts.tsx";
+import type { SessionStore } from "../features/player/session-store.ts";
 import { paths, playerSettingsFrom, startTimeFrom } from "../lib/routes.ts";
 import { resumePositionSec, viewingHistory } from "../lib/viewing-history.ts";
 import type { Catalog } from "../schemas/catalog.ts";
@@ -37,6 +39,8 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
 
   // Read once, as the start is: toggling the lab rewrites the query, not the player's setup.
   const [link] = useState(() => playerSettingsFrom(params));
+  // The player's session, for its charts in the lab beside it.
+  const [session, setSession] = useState<SessionStore | null>(null);
   const item = useMemo(() => (title ? { kind: "title" as const, title } : null), [title]);
   const next = useMemo(() => {
     const following = title ? nextEpisode(catalog, title) : null;
@@ -96,11 +100,15 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
           startAtSec={startAtSec}
           onPosition={onPosition}
           link={link}
+          onSession={setSession}
         />
       </div>
       {showLab && (
         <div className="watch-lab">
-          <NetworkLab titleId={id} />
+          <NetworkLab
+            titleId={id}
+            playerCharts={session ? <SessionCharts store={session} /> : null}
+          />
         </div>
       )}
     </main>

@@ -4,7 +4,7 @@
  * It sits beside the player or on its own page; it knows nothing of the player. While the network
  * does not answer, it says so instead of showing the last state, and comes back by itself.
  */
-import { useEffect, useMemo } from "react";
+import { type ReactNode, useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import { type AdminClient, createAdminClient } from "../../lib/admin-client.ts";
 import { ADMIN_URL } from "../../lib/api.ts";
@@ -19,7 +19,10 @@ const REFRESH_MS = 1000;
 export function NetworkLab({
   titleId = null,
   client,
+  playerCharts = null,
 }: {
+  /** The player's charts beside the lab (composed by the page: the lab knows no player). */
+  playerCharts?: ReactNode;
   /** The title playing beside the lab, if any. */
   titleId?: string | null;
   /** Defaults to the admin API at ADMIN_URL (src/lib/api.ts). */
@@ -83,6 +86,12 @@ export function NetworkLab({
         <p className={s.outcome.ok ? "lab-outcome" : "lab-outcome failed"} role="status">
           {s.outcome.message}
         </p>
+      )}
+      {playerCharts && (
+        <section className="lab-player" aria-label="This player">
+          <h3>This player</h3>
+          {playerCharts}
+        </section>
       )}
       {!s.network && !s.loadError && !s.networkDown && <p>Reading the network…</p>}
       {s.network && !s.networkDown && (

@@ -16,6 +16,7 @@ import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
 import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
 import { downloadSessionExport } from "./session-export.ts";
+import type { SessionStore } from "./session-store.ts";
 import { useNetworkRecovery } from "./useNetworkRecovery.ts";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
 import { usePlayhead } from "./usePlayhead.ts";
@@ -27,8 +28,11 @@ export function Player({
   startAtSec,
   onPosition,
   link = null,
+  onSession,
 }: {
   item: PlayItem;
+  /** The session store, for a page that shows the session elsewhere (the lab's charts). */
+  onSession?: (store: SessionStore) => void;
   /** What the page's link asks for (`?engine=`, `?abr=`, `?cap=`, `?profile=`, `?codec=`): the player
    * starts so; absent ones take the player's defaults. The menus can still change them. */
   link?: PlayerLinkSettings | null;
@@ -71,6 +75,7 @@ export function Player({
     codec,
     abrTunables,
   });
+  useEffect(() => onSession?.(store), [onSession, store]);
   const error = useStore(store, (s) => s.error);
   const stalled = useStore(store, (s) => s.status === "stalled");
   const { down: networkDown, probeNow: probeNetworkNow } = useNetworkRecovery({
