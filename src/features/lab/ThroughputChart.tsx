@@ -43,7 +43,11 @@ export function ThroughputChart({
         },
       ],
       axes: [
-        { ...DARK_AXIS, values: (_u: unknown, ticks: number[]) => ticks.map((t) => `${t} s`) },
+        {
+          ...DARK_AXIS,
+          size: 24,
+          values: (_u: unknown, ticks: number[]) => ticks.map((t) => `${t} s`),
+        },
         {
           ...DARK_AXIS,
           size: 48,
