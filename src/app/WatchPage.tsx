@@ -5,15 +5,20 @@
  * (`?lab=1` opens it with the page). `?engine=`, `?abr=`, `?cap=`, `?profile=` and `?codec=` set the
  * player up as the link says (src/lib/routes.ts, `playerSettingsFrom`).
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
-import { SessionCharts } from "../features/player/SessionCharts.tsx";
 import type { SessionStore } from "../features/player/session-store.ts";
 import { paths, playerSettingsFrom, startTimeFrom } from "../lib/routes.ts";
 import { resumePositionSec, viewingHistory } from "../lib/viewing-history.ts";
 import type { Catalog } from "../schemas/catalog.ts";
+
+/** The player's charts in the lab: their code (uPlot) loads only when the lab opens. */
+const SessionCharts = lazy(() =>
+  import("../features/player/SessionCharts.tsx").then((m) => ({ default: m.SessionCharts })),
+);
+
 import { nextEpisode } from "./next-episode.ts";
 
 /** Whether an Escape press is the page's to take: not one a widget used or typing needs. */
@@ -107,7 +112,13 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
         <div className="watch-lab">
           <NetworkLab
             titleId={id}
-            playerCharts={session ? <SessionCharts store={session} /> : null}
+            playerCharts={
+              session ? (
+                <Suspense fallback={<p className="chart-loading">Loading the charts…</p>}>
+                  <SessionCharts store={session} />
+                </Suspense>
+              ) : null
+            }
           />
         </div>
       )}

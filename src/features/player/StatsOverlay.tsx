@@ -3,12 +3,16 @@
  * (estimate and measured), quality and appliance over the last minutes (SessionCharts), and
  * the last decision's reason.
  */
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import type { Decision } from "../../abr/types.ts";
-import { SessionCharts } from "./SessionCharts.tsx";
 import type { SessionStore } from "./session-store.ts";
+
+/** The charts' code (uPlot, about 50 kB) loads when the overlay first opens, not with the app. */
+const SessionCharts = lazy(() =>
+  import("./SessionCharts.tsx").then((m) => ({ default: m.SessionCharts })),
+);
 
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 
@@ -99,7 +103,9 @@ export function StatsOverlay({
         <dt>last decision</dt>
         <dd data-testid="stats-reason">{last?.reason ?? "—"}</dd>
       </dl>
-      <SessionCharts store={store} />
+      <Suspense fallback={<p className="chart-loading">Loading the charts…</p>}>
+        <SessionCharts store={store} />
+      </Suspense>
       {s.warnings.length > 0 && <p className="warning">{s.warnings.at(-1)}</p>}
       {onExport && (
         <button type="button" className="stats-export" onClick={onExport}>
