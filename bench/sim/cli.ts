@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type CommandLine, exitWithUsageError } from "../../scripts/cli.ts";
+import type { AbrTunables } from "../../src/schemas/abr-tunables.ts";
 import { ALGORITHM_NAMES } from "./algorithms/index.ts";
 import { ArgError, parseSimArgs, USAGE } from "./args.ts";
 import {
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   let args: ReturnType<typeof parseSimArgs>;
   let sets: TraceSet[];
   let ladder: SimLadder;
+  let abrTunables: AbrTunables | null = null;
   try {
     args = parseSimArgs(process.argv.slice(2));
     if (args.help) {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
       const replay = loadSessionReplay(args.session);
       sets = [replay.set];
       ladder = sessionLadder(args.ladder, replay.titleId);
+      abrTunables = replay.abrTunables;
     } else {
       ladder = loadLadder(args.ladder);
       sets = loadTraceSets(args.traces ?? "");
@@ -97,7 +100,11 @@ async function main(): Promise<void> {
     ...DEFAULT_SIM_CONFIG,
     bufferCapSec: args.bufferCapSec,
     rttSec: args.rttSec,
+    // A replayed session: our controller with the settings the viewer played with.
+    ...(abrTunables ? { abrTunables } : {}),
   };
+  if (abrTunables)
+    log(`bench:abr: our controller with the session's settings: ${JSON.stringify(abrTunables)}`);
   const longest = Math.max(...ladder.durationsSec);
   if (config.bufferCapSec < longest) {
     fail(

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { AbrTunables } from "../../src/schemas/abr-tunables.ts";
 import { FixedAlgorithm } from "./algorithms/fixed.ts";
 import { ALGORITHMS } from "./algorithms/index.ts";
 import type { SimLadder } from "./ladder.ts";
@@ -18,6 +19,8 @@ export interface SimConfig {
   bufferCapSec: number;
   rttSec: number;
   grid: Grid;
+  /** Our ABR's tunables (a replayed session's); absent: the controller's defaults. */
+  abrTunables?: AbrTunables;
 }
 
 export const DEFAULT_SIM_CONFIG: SimConfig = {
@@ -61,7 +64,7 @@ export function playOne(
   }
   const make = ALGORITHMS[algorithm];
   if (!make) throw new Error(`unknown algorithm ${algorithm}`);
-  return runSession(ladder, link, make(ladder), session);
+  return runSession(ladder, link, make(ladder, config.abrTunables), session);
 }
 
 export function simulateTrace(
@@ -73,7 +76,10 @@ export function simulateTrace(
   const session = { bufferCapSec: config.bufferCapSec };
   const metrics: Record<string, SessionMetrics> = {};
   for (const [name, make] of Object.entries(ALGORITHMS)) {
-    metrics[name] = sessionMetrics(ladder, runSession(ladder, link, make(ladder), session));
+    metrics[name] = sessionMetrics(
+      ladder,
+      runSession(ladder, link, make(ladder, config.abrTunables), session),
+    );
   }
   const all = Object.values(metrics);
   // The best QoE an algorithm reached is a valid floor for pruning the optimum's search.

@@ -2,9 +2,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ABR_TUNABLES } from "../../src/schemas/abr-tunables.ts";
 import type { ExportedSegment, SessionExport } from "../../src/schemas/session-export.ts";
 import { parseSimArgs } from "./args.ts";
+import { defaultLadder } from "./ladder.ts";
+import { sessionMetrics } from "./metrics.ts";
+import { DEFAULT_SIM_CONFIG, playOne } from "./run.ts";
 import { loadSessionReplay, traceFromSegments } from "./session-trace.ts";
+import { trace } from "./test-support.ts";
+import type { NamedTrace } from "./traces.ts";
 
 const segment = (
   atMs: number,
@@ -81,6 +87,8 @@ describe("a session's link as a trace", () => {
     );
     const replay = loadSessionReplay(good);
     expect(replay.titleId).toBe("e2e-clip");
+    // An export made before the tunables: the controller's defaults.
+    expect(replay.abrTunables).toBeNull();
     expect(replay.set.traces[0]?.trace.samples).toHaveLength(2);
 
     const csv = path.join(dir, "s-segments.csv");
@@ -90,6 +98,34 @@ describe("a session's link as a trace", () => {
     writeFileSync(other, JSON.stringify({ hello: 1 }));
     expect(() => loadSessionReplay(other)).toThrow(/not a session export \(schemaVersion/);
     expect(() => loadSessionReplay(path.join(dir, "missing.json"))).toThrow(/cannot read/);
+  });
+
+  it("carries the session's ABR settings, and our controller replays with them", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "session-"));
+    const file = path.join(dir, "tuned.json");
+    const exported = session([segment(1_000, 125_000, 1_000), segment(3_000, 250_000, 1_000)]);
+    const tunables = { ...DEFAULT_ABR_TUNABLES, switchPenalty: 20 };
+    exported.environment.abrTunables = tunables;
+    writeFileSync(file, JSON.stringify(exported));
+    expect(loadSessionReplay(file).abrTunables).toEqual(tunables);
+
+    // On a link that rises, switches priced twenty times higher keep our controller where it
+    // started: the replay plays the settings, not the defaults.
+    const rising: NamedTrace = {
+      name: "rising",
+      file: "rising",
+      trace: trace([
+        [0, 0.5],
+        [20, 3],
+        [40, 6],
+      ]),
+    };
+    const l = defaultLadder();
+    const switches = (abrTunables?: typeof tunables) =>
+      sessionMetrics(l, playOne(l, rising, { ...DEFAULT_SIM_CONFIG, abrTunables }, "ours", []))
+        .switches;
+    expect(switches()).toBeGreaterThan(0);
+    expect(switches(tunables)).toBeLessThan(switches());
   });
 
   it("takes --session instead of --traces, never both", () => {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ThroughputTrace } from "../../mock-server/shaping/trace.ts";
+import type { AbrTunables } from "../../src/schemas/abr-tunables.ts";
 import { type ExportedSegment, SessionExport } from "../../src/schemas/session-export.ts";
 import { TraceError, type TraceSet } from "./traces.ts";
 
@@ -20,6 +21,8 @@ export interface SessionReplay {
   set: TraceSet;
   /** The catalog title the session played, to replay it on the same ladder; null otherwise. */
   titleId: string | null;
+  /** Our ABR's tunables as the session ran with them; null in exports made before they existed. */
+  abrTunables: AbrTunables | null;
 }
 
 export function traceFromSegments(segments: readonly ExportedSegment[]): ThroughputTrace {
@@ -81,5 +84,6 @@ export function loadSessionReplay(file: string): SessionReplay {
   return {
     set: { name: `session ${name}`, traces: [{ name, file, trace }] },
     titleId: parsed.data.environment.stream.titleId,
+    abrTunables: parsed.data.environment.abrTunables ?? null,
   };
 }

@@ -50,6 +50,8 @@ export interface ShapingEntry {
 
 /** A session counts as active this long after its last request (two segment durations and some). */
 const ACTIVE_SESSION_MS = 5_000;
+/** Sessions an appliance lists in its state: enough for a lab, bounded for a load test. */
+const MAX_LISTED_SESSIONS = 50;
 const THROUGHPUT_WINDOW_MS = 1_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -196,6 +198,15 @@ export class Appliance {
     return Math.round((bytes * 8 * 1000) / THROUGHPUT_WINDOW_MS);
   }
 
+  /** The sessions seen in the last few seconds, most recent first (at most `max`). */
+  activeSessionIds(max = MAX_LISTED_SESSIONS): string[] {
+    this.activeSessions(); // forgets the ones gone quiet
+    return [...this.lastSeen.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, max)
+      .map(([id]) => id);
+  }
+
   activeSessions(): number {
     const at = this.now();
     let active = 0;
@@ -247,6 +258,7 @@ export class Appliance {
         latencyMs: this.shaping.spec.latencyMs,
         sessions,
       },
+      activeSessionIds: this.activeSessionIds(),
       counters: {
         ...this.counters,
         hitRatio: lookups > 0 ? this.counters.hits / lookups : 0,

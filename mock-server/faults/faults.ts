@@ -4,6 +4,7 @@
  * acting on a match is the appliance's job.
  */
 import type { Fault, FaultRequest } from "../../src/schemas/admin.ts";
+import { countsKind, inWindow, scheduledFor } from "./schedule.ts";
 
 /** What a request is, in the terms fault rules speak: `titles/<id>--<hash>/video/<rendition>/<file>`. */
 export interface RequestTarget {
@@ -32,24 +33,32 @@ export function targetOf(appliance: string, catalogPath: string): RequestTarget 
 
 export class FaultBook {
   private rules: Fault[] = [];
+  /** When each rule was set (ms, the injected clock): its window counts from there. */
+  private readonly setAtMs = new Map<string, number>();
   private nextId = 1;
 
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   add(request: FaultRequest): Fault {
-    const fault: Fault = { ...request, id: `fault-${this.nextId++}`, injected: 0 };
+    const fault: Fault = { ...request, id: `fault-${this.nextId++}`, injected: 0, counted: 0 };
     this.rules.push(fault);
-    return fault;
+    this.setAtMs.set(fault.id, this.now());
+    return { ...fault };
   }
 
   remove(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
+    this.setAtMs.delete(id);
     return this.rules.length !== before;
   }
 
   clear(): void {
     this.rules = [];
+    this.setAtMs.clear();
   }
 
   list(): Fault[] {
@@ -64,17 +73,25 @@ export class FaultBook {
   }
 
   /**
-   * The first rule that matches the request and wins its dice roll, counted as injected;
-   * null when the request goes through untouched.
+   * The first rule that matches the request, is due by its schedule and wins its dice roll,
+   * counted as injected; null when the request goes through untouched. Every rule that
+   * matches and is inside its window counts the request, due or not.
    */
   draw(target: RequestTarget): Fault | null {
+    const nowMs = this.now();
+    let drawn: Fault | null = null;
     for (const rule of this.rules) {
       if (rule.type === "down" || !matches(rule, target)) continue;
+      if (!countsKind(rule.requests, target.file)) continue;
+      const elapsedSec = (nowMs - (this.setAtMs.get(rule.id) ?? nowMs)) / 1000;
+      if (!inWindow(rule, elapsedSec)) continue;
+      rule.counted++;
+      if (drawn || !scheduledFor(rule, rule.counted)) continue;
       if (this.random() >= rule.probability) continue;
       rule.injected++;
-      return { ...rule };
+      drawn = { ...rule };
     }
-    return null;
+    return drawn;
   }
 
   injectedBy(appliance: string): number {

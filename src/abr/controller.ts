@@ -57,12 +57,28 @@ export class AbrController {
   private readonly log: Decision[] = [];
 
   constructor(
-    private readonly config: AbrConfig,
+    private config: AbrConfig,
     private readonly now: Clock,
   ) {
     this.estimator = new ThroughputEstimator(config.estimator);
     this.selector = new ApplianceSelector(config.appliances);
     this.errors = new PredictionErrors(config.rules.predictionErrorHistory);
+  }
+
+  /**
+   * New rules and abandonment settings, for the next decision on: the planner and the
+   * abandonment check read their slices per call, so a running session changes course without
+   * a reload. The estimator's and the appliance selector's slices are fixed at construction
+   * (their state was built with them), so they stay.
+   */
+  reconfigure(next: Pick<AbrConfig, "rules" | "abandon">): void {
+    this.config = { ...this.config, rules: next.rules, abandon: next.abandon };
+    this.rebuildLadder();
+  }
+
+  /** The config decisions are made with now. */
+  activeConfig(): AbrConfig {
+    return this.config;
   }
 
   /** A new title: new ladder, and its own start (the throughput estimates are kept). */

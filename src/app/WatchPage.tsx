@@ -5,13 +5,20 @@
  * (`?lab=1` opens it with the page). `?engine=`, `?abr=`, `?cap=`, `?profile=` and `?codec=` set the
  * player up as the link says (src/lib/routes.ts, `playerSettingsFrom`).
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { NetworkLab } from "../features/lab/NetworkLab.tsx";
 import { Player } from "../features/player/Player.tsx";
+import type { SessionStore } from "../features/player/session-store.ts";
 import { paths, playerSettingsFrom, startTimeFrom } from "../lib/routes.ts";
 import { resumePositionSec, viewingHistory } from "../lib/viewing-history.ts";
 import type { Catalog } from "../schemas/catalog.ts";
+
+/** The player's charts in the lab: their code (uPlot) loads only when the lab opens. */
+const SessionCharts = lazy(() =>
+  import("../features/player/SessionCharts.tsx").then((m) => ({ default: m.SessionCharts })),
+);
+
 import { nextEpisode } from "./next-episode.ts";
 
 /** Whether an Escape press is the page's to take: not one a widget used or typing needs. */
@@ -37,6 +44,8 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
 
   // Read once, as the start is: toggling the lab rewrites the query, not the player's setup.
   const [link] = useState(() => playerSettingsFrom(params));
+  // The player's session, for its charts in the lab beside it.
+  const [session, setSession] = useState<SessionStore | null>(null);
   const item = useMemo(() => (title ? { kind: "title" as const, title } : null), [title]);
   const next = useMemo(() => {
     const following = title ? nextEpisode(catalog, title) : null;
@@ -96,11 +105,21 @@ export function WatchPage({ catalog, id }: { catalog: Catalog; id: string }) {
           startAtSec={startAtSec}
           onPosition={onPosition}
           link={link}
+          onSession={setSession}
         />
       </div>
       {showLab && (
         <div className="watch-lab">
-          <NetworkLab titleId={id} />
+          <NetworkLab
+            titleId={id}
+            playerCharts={
+              session ? (
+                <Suspense fallback={<p className="chart-loading">Loading the charts…</p>}>
+                  <SessionCharts store={session} />
+                </Suspense>
+              ) : null
+            }
+          />
         </div>
       )}
     </main>

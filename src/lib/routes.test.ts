@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ABR_TUNABLES } from "../schemas/abr-tunables.ts";
 import {
   codecFrom,
   paths,
@@ -40,6 +41,7 @@ describe("player settings in a link", () => {
       startAtSec: 42,
       codec: null,
       direct: true,
+      abrTunables: DEFAULT_ABR_TUNABLES,
     });
     expect(
       playerSettingsFrom(
@@ -53,6 +55,7 @@ describe("player settings in a link", () => {
       startAtSec: null,
       codec: null,
       direct: false,
+      abrTunables: DEFAULT_ABR_TUNABLES,
     });
   });
 
@@ -63,7 +66,9 @@ describe("player settings in a link", () => {
       capToPlayerSize: true,
       profile: "3g",
       atSec: 61.7,
+      abrTunables: { ...DEFAULT_ABR_TUNABLES, switchPenalty: 2.5 },
     });
+    expect(query.get("abr.switch")).toBe("2.5");
     expect(query.get("src")).toBe("http://h/a.m3u8");
     expect(query.get("lab")).toBe("1");
     expect(playerSettingsFrom(query)).toEqual({
@@ -74,6 +79,7 @@ describe("player settings in a link", () => {
       startAtSec: 61,
       codec: null,
       direct: true,
+      abrTunables: { ...DEFAULT_ABR_TUNABLES, switchPenalty: 2.5 },
     });
   });
 });

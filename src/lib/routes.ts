@@ -2,6 +2,7 @@
  * Every page's address, in one place: the app shell routes on these patterns and the features
  * link with these builders, so a deep link and a click always agree.
  */
+import { type AbrTunables, tunablesFromQuery, withTunables } from "../schemas/abr-tunables.ts";
 import type { VideoCodec } from "../schemas/catalog.ts";
 
 export const ROUTES = {
@@ -54,7 +55,9 @@ export function engineFrom(search: URLSearchParams): EngineParam | null {
 /**
  * A player's setup as a link carries it: `engine`, `abr` (ours|engine), `cap` (1|0: cap to
  * the player's size), `profile` (a shaping profile for this session alone), `t` (start),
- * `codec` and, for a stream URL, `direct`. `withPlayerSettings` keeps a link's `codec` as it keeps the page's other parameters.
+ * `codec`, our ABR's tunables (`abr.horizon`, `abr.buffer`... see `src/schemas/abr-tunables.ts`)
+ * and, for a stream URL, `direct`. `withPlayerSettings` keeps a link's `codec` as it keeps the
+ * page's other parameters.
  * Anything absent or malformed is null: the player's default.
  */
 export interface PlayerLinkSettings {
@@ -67,6 +70,8 @@ export interface PlayerLinkSettings {
   codec: VideoCodec | null;
   /** `direct=1`: a stream URL played straight from its host, not through the network's proxy. */
   direct: boolean;
+  /** Our ABR's tunables: the defaults, with those the link sets (valid ones) replaced. */
+  abrTunables: AbrTunables;
 }
 
 /** Profile names as the network has them: "3g", "hsdpa/bus_1" (a --traces folder's). */
@@ -84,6 +89,7 @@ export function playerSettingsFrom(search: URLSearchParams): PlayerLinkSettings 
     startAtSec: startTimeFrom(search),
     codec: codecFrom(search),
     direct: search.get("direct") === "1",
+    abrTunables: tunablesFromQuery(search),
   };
 }
 
@@ -96,9 +102,10 @@ export function withPlayerSettings(
     capToPlayerSize: boolean;
     profile: string | null;
     atSec: number;
+    abrTunables: AbrTunables;
   },
 ): URLSearchParams {
-  const next = new URLSearchParams(search);
+  const next = withTunables(search, settings.abrTunables);
   next.set("engine", settings.engine);
   next.set("abr", settings.abr);
   next.set("cap", settings.capToPlayerSize ? "1" : "0");

@@ -94,7 +94,33 @@ export const FaultType = z.enum([
 ]);
 export type FaultType = z.infer<typeof FaultType>;
 
-export const FaultRequest = z
+/** Which requests a fault's schedule counts: media segments (`.m4s`, not init segments),
+ * manifests and playlists (`.m3u8`, `.mpd`), or any file. */
+export const FaultRequestKind = z.enum(["any", "segment", "manifest"]);
+export type FaultRequestKind = z.infer<typeof FaultRequestKind>;
+
+/** How far a schedule reaches: a day of seconds, a million requests (hours of a busy network). */
+export const FAULT_SCHEDULE_LIMITS = { maxRequests: 1_000_000, maxSec: 24 * 60 * 60 } as const;
+
+const requestCount = (name: string) =>
+  z
+    .number({ error: `${name} must be a number of requests` })
+    .int(`${name} is a whole number of requests`)
+    .min(1, `${name} counts from 1 (the first matching request is 1)`)
+    .max(
+      FAULT_SCHEDULE_LIMITS.maxRequests,
+      `${name} is at most ${FAULT_SCHEDULE_LIMITS.maxRequests} requests`,
+    );
+const windowSec = (name: string) =>
+  z
+    .number({ error: `${name} must be a number of seconds` })
+    .min(0, `${name} is at least 0 s (when the fault is set)`)
+    .max(
+      FAULT_SCHEDULE_LIMITS.maxSec,
+      `${name} is at most ${FAULT_SCHEDULE_LIMITS.maxSec} s (a day)`,
+    );
+
+const FaultFields = z
   .object({
     type: FaultType,
     /** Which appliance; "*" for all. */
@@ -112,11 +138,43 @@ export const FaultRequest = z
     /** For "truncate": the share of the body sent before the connection is cut (default 0.5);
      * for "stall": before it goes silent (default 0, right after the headers). */
     fraction: z.number().min(0).max(1).optional(),
+    /**
+     * The schedule (as chaos-stream-proxy's per-request corruptions): which requests it counts,
+     * the Nth of them only or every Kth, and a window in seconds after the fault is set. The
+     * count is of requests that match the filters above and fall inside the window.
+     */
+    requests: FaultRequestKind.default("any"),
+    nth: requestCount("nth").optional(),
+    every: requestCount("every").optional(),
+    fromSec: windowSec("fromSec").optional(),
+    toSec: windowSec("toSec").optional(),
   })
   .strict();
+
+export const FaultRequest = FaultFields.superRefine((r, ctx) => {
+  if (r.nth !== undefined && r.every !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: "give nth (one request) or every (each Kth request), not both",
+      path: ["every"],
+    });
+  }
+  if (r.toSec !== undefined && r.toSec <= (r.fromSec ?? 0)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `the window ends before it starts: toSec (${r.toSec}) must be after fromSec (${r.fromSec ?? 0})`,
+      path: ["toSec"],
+    });
+  }
+});
 export type FaultRequest = z.infer<typeof FaultRequest>;
 
-export const Fault = FaultRequest.extend({ id: z.string(), injected: z.number().int().min(0) });
+export const Fault = FaultFields.extend({
+  id: z.string(),
+  injected: z.number().int().min(0),
+  /** Requests the schedule has counted (matching, inside the window). */
+  counted: z.number().int().min(0),
+});
 export type Fault = z.infer<typeof Fault>;
 
 export const FillRequest = z
@@ -168,6 +226,9 @@ export const ApplianceState = z.object({
     latencyMs: z.number(),
     sessions: z.record(z.string(), z.string()),
   }),
+  /** Client sessions (`X-Session-Id`, else the address) seen in the last 5 s, most recent
+   * first, at most 50. */
+  activeSessionIds: z.array(z.string()),
   counters: ApplianceCounters,
   titles: z.record(z.string(), z.number()),
   /** The cache's own process when it has one (an nginx), and whether it runs. */

@@ -5,6 +5,7 @@
  * went and how it went, the timeline, the QoE figures and the environment.
  */
 import { z } from "zod";
+import { AbrTunables } from "./abr-tunables.ts";
 
 export const SESSION_EXPORT_VERSION = 1;
 
@@ -78,6 +79,8 @@ export const SessionExport = z.object({
     engineVersion: z.string().nullable(),
     abr: z.enum(["ours", "engine"]),
     capToPlayerSize: z.boolean(),
+    /** Our ABR's tunables at the export; absent in exports made before they could be set. */
+    abrTunables: AbrTunables.optional(),
     window: z.object({
       width: z.number().int().min(0),
       height: z.number().int().min(0),

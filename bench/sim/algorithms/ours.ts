@@ -6,9 +6,13 @@
  * segment at the rendition it names, without a new decision (as the hls.js adapter does).
  * The clock is the session's time. One appliance, as behind a single shaped link.
  */
-import { DEFAULT_ABR_CONFIG } from "../../../src/abr/config.ts";
 import { AbrController } from "../../../src/abr/controller.ts";
 import type { SteeringAnswer } from "../../../src/abr/types.ts";
+import {
+  type AbrTunables,
+  DEFAULT_ABR_TUNABLES,
+  tunablesToConfig,
+} from "../../../src/schemas/abr-tunables.ts";
 import type { SimLadder } from "../ladder.ts";
 import type { Algorithm, Choice, Download, PlayerView, ProgressView } from "../session.ts";
 
@@ -34,10 +38,15 @@ const STEERING: SteeringAnswer = {
 export class OursAlgorithm implements Algorithm {
   readonly name = "ours";
   private nowMs = 0;
-  private readonly controller = new AbrController(DEFAULT_ABR_CONFIG, () => this.nowMs);
+  private readonly controller: AbrController;
   private readonly index = new Map<string, number>();
 
-  constructor(private readonly ladder: SimLadder) {
+  /** `tunables`: a replayed session's own (its export says them), else the defaults. */
+  constructor(
+    private readonly ladder: SimLadder,
+    tunables: AbrTunables = DEFAULT_ABR_TUNABLES,
+  ) {
+    this.controller = new AbrController(tunablesToConfig(tunables), () => this.nowMs);
     for (const [i, r] of ladder.renditions.entries()) this.index.set(r.id, i);
     this.controller.setRenditions(ladder.renditions);
     this.controller.setSteering(STEERING);

@@ -2,12 +2,16 @@
  * One appliance in the lab: up or down, its shaping (a profile, a constant rate, a trace file,
  * added latency), a fill, and its counters with a live throughput chart.
  */
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type { AdminClient } from "../../lib/admin-client.ts";
-import { Sparkline } from "../../lib/Sparkline.tsx";
+
+/** The chart's code (uPlot) loads with the first chart, not with the app. */
+const ThroughputChart = lazy(() =>
+  import("./ThroughputChart.tsx").then((m) => ({ default: m.ThroughputChart })),
+);
+
 import type { ApplianceState, ProfileInfo, ShapingRequest } from "../../schemas/admin.ts";
 
-const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export type RunAction = (label: string, action: (client: AdminClient) => Promise<void>) => void;
@@ -170,7 +174,9 @@ export function ApplianceCard({
         )}
       </fieldset>
 
-      <Sparkline values={history} label={`${id} throughput: ${mbps(counters.throughputBps)}`} />
+      <Suspense fallback={<p className="chart-loading">Loading the chart…</p>}>
+        <ThroughputChart applianceId={id} history={history} refreshMs={1000} />
+      </Suspense>
       <dl className="lab-counters">
         <dt>served</dt>
         <dd>

@@ -1,7 +1,11 @@
-/** Faults of the delivery network: inject any kind on any appliance, see them hit, clear them. */
+/**
+ * Faults of the delivery network: inject any kind on any appliance, always, on the Nth request
+ * of a kind, on every Kth, or inside a window of seconds; see them hit, clear them.
+ */
 import { useState } from "react";
-import { type Fault, FaultRequest, FaultType } from "../../schemas/admin.ts";
+import { type Fault, FaultRequest, type FaultRequestKind, FaultType } from "../../schemas/admin.ts";
 import type { RunAction } from "./ApplianceCard.tsx";
+import { scheduleText } from "./fault-schedule.ts";
 
 /** What each fault does, for the form's hint. */
 const HINTS: Record<FaultType, string> = {
@@ -12,6 +16,8 @@ const HINTS: Record<FaultType, string> = {
   truncate: "cuts the connection part way through the body",
   corrupt: "flips bytes in the body",
 };
+
+type When = "always" | "nth" | "every";
 
 export function FaultPanel({
   faults,
@@ -31,6 +37,11 @@ export function FaultPanel({
   const [status, setStatus] = useState("503");
   const [delayMs, setDelayMs] = useState("5000");
   const [fraction, setFraction] = useState("0.5");
+  const [requests, setRequests] = useState<FaultRequestKind>("any");
+  const [when, setWhen] = useState<When>("always");
+  const [count, setCount] = useState("3");
+  const [fromSec, setFromSec] = useState("");
+  const [toSec, setToSec] = useState("");
   const [formError, setFormError] = useState<string | null>(null);
 
   const add = () => {
@@ -44,6 +55,14 @@ export function FaultPanel({
       ...(type === "error" ? { status: Number(status) } : {}),
       ...(type === "stall" || type === "slow-first-byte" ? { delayMs: Number(delayMs) } : {}),
       ...(type === "truncate" ? { fraction: Number(fraction) } : {}),
+      requests,
+      ...(when === "nth"
+        ? { nth: Number(count) }
+        : when === "every"
+          ? { every: Number(count) }
+          : {}),
+      ...(fromSec.trim() ? { fromSec: Number(fromSec) } : {}),
+      ...(toSec.trim() ? { toSec: Number(toSec) } : {}),
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -122,6 +141,57 @@ export function FaultPanel({
             />
           </label>
         )}
+        <label>
+          Counting
+          <select
+            value={requests}
+            onChange={(e) => setRequests(e.target.value as FaultRequestKind)}
+          >
+            <option value="any">every request</option>
+            <option value="segment">segment requests</option>
+            <option value="manifest">manifest requests</option>
+          </select>
+        </label>
+        <label>
+          When
+          <select value={when} onChange={(e) => setWhen(e.target.value as When)}>
+            <option value="always">each counted request</option>
+            <option value="nth">only the Nth</option>
+            <option value="every">every Kth</option>
+          </select>
+        </label>
+        {when !== "always" && (
+          <label>
+            {when === "nth" ? "N" : "K"}
+            <input
+              type="number"
+              min="1"
+              step="1"
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+            />
+          </label>
+        )}
+        <label>
+          From (s after set, optional)
+          <input
+            type="number"
+            min="0"
+            value={fromSec}
+            placeholder="0"
+            onChange={(e) => setFromSec(e.target.value)}
+          />
+        </label>
+        <label>
+          To (s, optional)
+          <input
+            type="number"
+            min="0"
+            value={toSec}
+            placeholder="no end"
+            onChange={(e) => setToSec(e.target.value)}
+          />
+        </label>
         <button type="button" onClick={add}>
           Inject fault
         </button>
@@ -140,7 +210,8 @@ export function FaultPanel({
             <li key={f.id}>
               <span>
                 {f.type} on {f.appliance === "*" ? "every appliance" : f.appliance}
-                {f.rendition ? ` (${f.rendition})` : ""}, p={f.probability}: {f.injected} injected
+                {f.rendition ? ` (${f.rendition})` : ""}, {scheduleText(f)}, p={f.probability}:{" "}
+                {f.injected} injected of {f.counted} counted
               </span>
               <button
                 type="button"

@@ -4,7 +4,7 @@
  * It sits beside the player or on its own page; it knows nothing of the player. While the network
  * does not answer, it says so instead of showing the last state, and comes back by itself.
  */
-import { useEffect, useMemo } from "react";
+import { type ReactNode, useEffect, useMemo } from "react";
 import { useStore } from "zustand";
 import { type AdminClient, createAdminClient } from "../../lib/admin-client.ts";
 import { ADMIN_URL } from "../../lib/api.ts";
@@ -13,13 +13,17 @@ import { ApplianceCard } from "./ApplianceCard.tsx";
 import { FaultPanel } from "./FaultPanel.tsx";
 import { ForeignHosts } from "./ForeignHosts.tsx";
 import { createLabStore } from "./lab-store.ts";
+import { SessionShaping } from "./SessionShaping.tsx";
 
 const REFRESH_MS = 1000;
 
 export function NetworkLab({
   titleId = null,
   client,
+  playerCharts = null,
 }: {
+  /** The player's charts beside the lab (composed by the page: the lab knows no player). */
+  playerCharts?: ReactNode;
   /** The title playing beside the lab, if any. */
   titleId?: string | null;
   /** Defaults to the admin API at ADMIN_URL (src/lib/api.ts). */
@@ -95,6 +99,12 @@ export function NetworkLab({
           {s.outcome.message}
         </p>
       )}
+      {playerCharts && (
+        <section className="lab-player" aria-label="This player">
+          <h3>This player</h3>
+          {playerCharts}
+        </section>
+      )}
       {!s.network && !s.loadError && !s.networkDown && <p>Reading the network…</p>}
       {s.network && !s.networkDown && (
         <>
@@ -112,6 +122,7 @@ export function NetworkLab({
             ))}
           </div>
           <ForeignHosts hosts={s.network.proxy?.allowedHosts ?? []} />
+          <SessionShaping network={s.network} profiles={s.profiles} run={run} busy={busy} />
           <FaultPanel
             faults={s.network.faults}
             applianceIds={s.network.appliances.map((a) => a.id)}

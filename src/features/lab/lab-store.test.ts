@@ -17,6 +17,7 @@ function network(throughputs: Record<string, number>): NetworkState {
       capacityBytes: 1,
       usedBytes: 0,
       shaping: { description: "unlimited", latencyMs: 0, sessions: {} },
+      activeSessionIds: [],
       counters: {
         bytesServed: 0,
         requests: 0,

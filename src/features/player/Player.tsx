@@ -8,12 +8,15 @@ import { useStore } from "zustand";
 import { originUrl } from "../../lib/api.ts";
 import { NetworkDown } from "../../lib/NetworkDown.tsx";
 import { type PlayerLinkSettings, withPlayerSettings } from "../../lib/routes.ts";
+import { DEFAULT_ABR_TUNABLES } from "../../schemas/abr-tunables.ts";
+import { AbrPanel } from "./AbrPanel.tsx";
 import { Controls } from "./controls/Controls.tsx";
 import type { NextUp } from "./controls/types.ts";
 import type { AbrMode, EngineName, TrackInfo } from "./engines/engine.ts";
 import { enginesFor, initialEngine, itemName, type PlayItem, qualityLabel } from "./play-item.ts";
 import { StatsOverlay } from "./StatsOverlay.tsx";
 import { downloadSessionExport } from "./session-export.ts";
+import type { SessionStore } from "./session-store.ts";
 import { useNetworkRecovery } from "./useNetworkRecovery.ts";
 import { usePlaybackSession } from "./usePlaybackSession.ts";
 import { usePlayhead } from "./usePlayhead.ts";
@@ -25,8 +28,11 @@ export function Player({
   startAtSec,
   onPosition,
   link = null,
+  onSession,
 }: {
   item: PlayItem;
+  /** The session store, for a page that shows the session elsewhere (the lab's charts). */
+  onSession?: (store: SessionStore) => void;
   /** What the page's link asks for (`?engine=`, `?abr=`, `?cap=`, `?profile=`, `?codec=`): the player
    * starts so; absent ones take the player's defaults. The menus can still change them. */
   link?: PlayerLinkSettings | null;
@@ -48,6 +54,7 @@ export function Player({
   const [capToPlayerSize, setCapToPlayerSize] = useState(link?.capToPlayerSize ?? true);
   const shapingProfile = link?.profile ?? null;
   const codec = link?.codec ?? null;
+  const [abrTunables, setAbrTunables] = useState(link?.abrTunables ?? DEFAULT_ABR_TUNABLES);
   const [copied, setCopied] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [showStats, setShowStats] = useState(false);
@@ -66,7 +73,9 @@ export function Player({
     startAtSec,
     shapingProfile,
     codec,
+    abrTunables,
   });
+  useEffect(() => onSession?.(store), [onSession, store]);
   const error = useStore(store, (s) => s.error);
   const stalled = useStore(store, (s) => s.status === "stalled");
   const { down: networkDown, probeNow: probeNetworkNow } = useNetworkRecovery({
@@ -217,6 +226,7 @@ export function Player({
             ))}
           </select>
         </label>
+        <AbrPanel tunables={abrTunables} onChange={setAbrTunables} disabled={abr !== "ours"} />
         <button type="button" onClick={() => setShowStats((v) => !v)} aria-pressed={showStats}>
           Stats
         </button>
@@ -229,6 +239,7 @@ export function Player({
               capToPlayerSize,
               profile: shapingProfile,
               atSec: video?.currentTime ?? 0,
+              abrTunables,
             });
             const href = `${window.location.origin}${window.location.pathname}?${query}`;
             navigator.clipboard.writeText(href).then(

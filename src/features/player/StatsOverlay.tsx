@@ -1,49 +1,20 @@
 /**
- * The stats overlay: what the session store holds, live, with small charts of buffer,
- * throughput estimate and quality over the last minutes, and the last decisions' reasons.
+ * The stats overlay: what the session store holds, live, with charts of buffer, throughput
+ * (estimate and measured), quality and appliance over the last minutes (SessionCharts), and
+ * the last decision's reason.
  */
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import type { Decision } from "../../abr/types.ts";
-import { Sparkline } from "../../lib/Sparkline.tsx";
-import type { SessionStore, TimelinePoint } from "./session-store.ts";
+import type { SessionStore } from "./session-store.ts";
+
+/** The charts' code (uPlot, about 50 kB) loads when the overlay first opens, not with the app. */
+const SessionCharts = lazy(() =>
+  import("./SessionCharts.tsx").then((m) => ({ default: m.SessionCharts })),
+);
 
 const mbps = (bps: number) => `${(bps / 1e6).toFixed(2)} Mbit/s`;
-
-/** Which appliance served the session over time: one coloured band per appliance. */
-function ApplianceStrip({ points }: { points: TimelinePoint[] }) {
-  const width = 240;
-  // null: no segment loaded yet (not the origin), drawn grey and left out of the legend.
-  const ids = [...new Set(points.flatMap((p) => (p.applianceId === null ? [] : [p.applianceId])))];
-  const step = width / Math.max(1, points.length);
-  return (
-    <figure className="spark">
-      <svg
-        width={width}
-        height={12}
-        role="img"
-        aria-label={`appliance over time: ${ids.join(", ")}`}
-      >
-        {points.map((p, i) => (
-          <rect
-            // biome-ignore lint/suspicious/noArrayIndexKey: the timeline is append-only; index is its time
-            key={i}
-            x={i * step}
-            width={step + 0.5}
-            height={12}
-            fill={
-              p.applianceId === null
-                ? "#444"
-                : `hsl(${(ids.indexOf(p.applianceId) * 137) % 360} 60% 55%)`
-            }
-          />
-        ))}
-      </svg>
-      <figcaption>appliance: {ids.join(" · ") || "—"}</figcaption>
-    </figure>
-  );
-}
 
 /** The "cap to player size" setting and what it allows now, from the latest decision. */
 function capText(on: boolean, last: Decision | undefined): string {
@@ -71,7 +42,6 @@ export function StatsOverlay({
       applianceBaseUrl: st.applianceBaseUrl,
       bufferSec: st.bufferSec,
       estimateBps: st.estimateBps,
-      timeline: st.timeline,
       decisions: st.decisions,
       warnings: st.warnings,
       capToPlayerSize: st.capToPlayerSize,
@@ -133,10 +103,9 @@ export function StatsOverlay({
         <dt>last decision</dt>
         <dd data-testid="stats-reason">{last?.reason ?? "—"}</dd>
       </dl>
-      <Sparkline values={s.timeline.map((p) => p.bufferSec)} label="buffer (s)" />
-      <Sparkline values={s.timeline.map((p) => p.estimateBps)} label="throughput estimate" />
-      <Sparkline values={s.timeline.map((p) => p.quality)} label="quality score" max={100} />
-      <ApplianceStrip points={s.timeline} />
+      <Suspense fallback={<p className="chart-loading">Loading the charts…</p>}>
+        <SessionCharts store={store} />
+      </Suspense>
       {s.warnings.length > 0 && <p className="warning">{s.warnings.at(-1)}</p>}
       {onExport && (
         <button type="button" className="stats-export" onClick={onExport}>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Decision } from "../../abr/types.ts";
+import { DEFAULT_ABR_TUNABLES } from "../../schemas/abr-tunables.ts";
 import { SessionExport, segmentsCsv } from "../../schemas/session-export.ts";
 import { buildSessionExport, exportBaseName } from "./session-export.ts";
 import { createSessionStore } from "./session-store.ts";
@@ -90,6 +91,19 @@ describe("session export", () => {
     expect(exported.timeline[0]?.atMs).toBe(1_500);
     expect(exported.qoe.timeToFirstFrameMs).toBe(800);
     expect(exportBaseName(exported)).toBe("streamlab-e2e-clip-2026-11-30T12-00-00-000Z");
+  });
+
+  it("carries our ABR's tunables as the session ran with them", () => {
+    const store = playedSession();
+    const tunables = { ...DEFAULT_ABR_TUNABLES, horizonSegments: 3, switchPenalty: 2 };
+    store.getState().setAbrTunables(tunables);
+    const exported = buildSessionExport(
+      store.getState(),
+      store.getState().qoeFigures(3_000),
+      environment,
+      new Date("2026-11-30T12:00:00Z"),
+    );
+    expect(SessionExport.parse(exported).environment.abrTunables).toEqual(tunables);
   });
 
   it("keeps a long session bounded", () => {

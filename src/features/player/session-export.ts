@@ -33,6 +33,7 @@ export function buildSessionExport(
       engine: state.engine,
       abr: state.abr,
       capToPlayerSize: state.capToPlayerSize,
+      abrTunables: state.abrTunables,
     },
     qoe,
     decisions: state.decisions.map((d) => ({

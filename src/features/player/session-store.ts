@@ -5,7 +5,9 @@
  */
 import { createStore } from "zustand/vanilla";
 import type { Decision, Rendition } from "../../abr/types.ts";
+import { type AbrTunables, DEFAULT_ABR_TUNABLES } from "../../schemas/abr-tunables.ts";
 import type { ExportedSegment } from "../../schemas/session-export.ts";
+import { ChartTimeline } from "./chart-timeline.ts";
 import type { AbrMode, EngineName, RequestFailure, SegmentStats } from "./engines/engine.ts";
 import {
   applianceUsed,
@@ -57,9 +59,15 @@ export interface SessionState {
   segments: ExportedSegment[];
   decisions: Decision[];
   timeline: TimelinePoint[];
+  /** The stats charts' data, in bounded memory (mutated in place: read it after
+   * `chartsVersion` changes). */
+  charts: ChartTimeline;
+  chartsVersion: number;
   qoe: QoeState;
   /** The "cap to player size" setting, for the overlay. */
   capToPlayerSize: boolean;
+  /** Our ABR's tunables the controller decides with now, for the export. */
+  abrTunables: AbrTunables;
   /** The viewer paused (our controls, the picture-in-picture window) and has not played since. */
   viewerPaused: boolean;
 }
@@ -81,6 +89,7 @@ export interface SessionActions {
   /** ...and moves again. */
   freezeEnded(atMs: number): void;
   setCapToPlayerSize(on: boolean): void;
+  setAbrTunables(tunables: AbrTunables): void;
   setViewerPaused(paused: boolean): void;
   fatal(message: string): void;
   warning(message: string): void;
@@ -102,6 +111,7 @@ const MAX_WARNINGS = 20;
 const bounded = <T>(list: T[], item: T, max: number) => [...list.slice(-(max - 1)), item];
 
 export function createSessionStore() {
+  const charts = new ChartTimeline();
   return createStore<SessionState & SessionActions>()((set, get) => ({
     engine: "hlsjs",
     abr: "ours",
@@ -118,12 +128,16 @@ export function createSessionStore() {
     segments: [],
     decisions: [],
     timeline: [],
+    charts,
+    chartsVersion: 0,
     qoe: initialQoe(),
     capToPlayerSize: true,
+    abrTunables: DEFAULT_ABR_TUNABLES,
     viewerPaused: false,
 
-    begin: (engine, abr, atMs) =>
-      set({
+    begin: (engine, abr, atMs) => {
+      charts.clear();
+      set((s) => ({
         engine,
         abr,
         status: "loading",
@@ -137,14 +151,17 @@ export function createSessionStore() {
         lastSegment: null,
         segments: [],
         qoe: started(atMs),
-      }),
+        chartsVersion: s.chartsVersion + 1,
+      }));
+    },
     setRenditions: (renditions) => set({ renditions }),
     decision: (decision) =>
       set((s) => ({
         decisions: bounded(s.decisions, decision, MAX_DECISIONS),
         estimateBps: decision.inputs.estimateBitsPerSecond,
       })),
-    segmentLoaded: (stats, atMs) =>
+    segmentLoaded: (stats, atMs) => {
+      charts.segment(stats.sizeBytes, stats.durationMs - stats.ttfbMs);
       set((s) => ({
         lastSegment: stats,
         segments: bounded(
@@ -167,7 +184,8 @@ export function createSessionStore() {
           ? (s.decisions.at(-1)?.applianceBaseUrl ?? s.applianceBaseUrl)
           : s.applianceBaseUrl,
         qoe: applianceUsed(s.qoe, stats.applianceId),
-      })),
+      }));
+    },
     requestFailed: (failure, atMs) =>
       set((s) => ({
         segments: bounded(
@@ -221,10 +239,19 @@ export function createSessionStore() {
         qoe: stallEnded(s.qoe, atMs),
       })),
     setCapToPlayerSize: (on) => set({ capToPlayerSize: on }),
+    setAbrTunables: (tunables) => set({ abrTunables: tunables }),
     setViewerPaused: (paused) => set({ viewerPaused: paused }),
     fatal: (message) => set({ status: "error", error: message }),
     warning: (message) => set((s) => ({ warnings: bounded(s.warnings, message, MAX_WARNINGS) })),
-    sample: (point, droppedFrames) =>
+    sample: (point, droppedFrames) => {
+      const { rendition, applianceId } = get();
+      charts.record({
+        ...point,
+        renditionId: rendition?.id ?? null,
+        bitrateBps: rendition?.averageBitrateBps ?? null,
+        height: rendition?.height ?? null,
+        applianceId,
+      });
       set((s) => ({
         bufferSec: point.bufferSec,
         timeline: bounded(
@@ -233,7 +260,9 @@ export function createSessionStore() {
           MAX_TIMELINE,
         ),
         qoe: { ...progressed(s.qoe, point.atMs), droppedFrames },
-      })),
+        chartsVersion: s.chartsVersion + 1,
+      }));
+    },
     qoeFigures: (atMs) => figures(get().qoe, atMs),
   }));
 }

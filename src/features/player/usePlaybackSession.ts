@@ -9,11 +9,15 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ORIGIN_ID } from "../../abr/appliances.ts";
-import { abrConfig } from "../../abr/config.ts";
 import { AbrController } from "../../abr/controller.ts";
 import type { CapabilityResult, Rendition, VideoCodec } from "../../abr/types.ts";
 import { createAdminClient } from "../../lib/admin-client.ts";
 import { ADMIN_URL, ORIGIN_URL, STEERING_URL } from "../../lib/api.ts";
+import {
+  type AbrTunables,
+  DEFAULT_ABR_TUNABLES,
+  tunablesToConfig,
+} from "../../schemas/abr-tunables.ts";
 import type { SessionExport } from "../../schemas/session-export.ts";
 import { parseSteeringAnswer, type SteeringAnswer } from "../../schemas/steering.ts";
 import type {
@@ -112,6 +116,8 @@ export interface SessionSettings {
   shapingProfile?: string | null;
   /** The codec a link asks for (?codec=); null: the controller chooses. Read at a session's start. */
   codec?: VideoCodec | null;
+  /** Our ABR's tunables; changing them reconfigures the running session's controller. */
+  abrTunables?: AbrTunables;
 }
 
 export function usePlaybackSession(
@@ -125,6 +131,7 @@ export function usePlaybackSession(
     startAtSec,
     shapingProfile = null,
     codec = null,
+    abrTunables = DEFAULT_ABR_TUNABLES,
   }: SessionSettings,
 ): SessionHandle {
   const store = useMemo(() => createSessionStore(), []);
@@ -142,6 +149,9 @@ export function usePlaybackSession(
   firstStart.current = startAtSec;
   const askedCodec = useRef(codec);
   askedCodec.current = codec;
+  const tunables = useRef(abrTunables);
+  tunables.current = abrTunables;
+  const [controller, setController] = useState<AbrController | null>(null);
   // What identifies the stream: a new item object for the same title or URL (a parent's
   // re-render) must not restart the session.
   const subject = item.kind === "title" ? item.title : item.url;
@@ -154,12 +164,14 @@ export function usePlaybackSession(
     let cancelled = false;
     let current: EngineAdapter | null = null;
     const now = () => performance.now();
-    const controller = new AbrController(abrConfig({}), now);
+    const controller = new AbrController(tunablesToConfig(tunables.current), now);
+    setController(controller);
     controller.askForCodec(askedCodec.current);
     const memory = new EstimateMemory(browserStorage());
     const s = store.getState();
     s.begin(engine, abr, now());
     s.setCapToPlayerSize(cap.current);
+    s.setAbrTunables(tunables.current);
     exporter.current = () =>
       buildSessionExport(
         store.getState(),
@@ -473,6 +485,13 @@ export function usePlaybackSession(
     store.getState().setCapToPlayerSize(capToPlayerSize);
     adapter?.setCapToPlayerSize(capToPlayerSize);
   }, [adapter, capToPlayerSize, store]);
+
+  // The tunables reach the running controller: it reads them from its next decision on.
+  useEffect(() => {
+    if (!controller) return;
+    controller.reconfigure(tunablesToConfig(abrTunables));
+    store.getState().setAbrTunables(abrTunables);
+  }, [controller, abrTunables, store]);
 
   const exportSession = useCallback(() => exporter.current(), []);
   return { store, adapter, exportSession };
