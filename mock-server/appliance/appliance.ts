@@ -17,7 +17,7 @@ import { MEDIA_TYPES } from "../origin.ts";
 import { PROXY_PREFIX, upstreamOf } from "../proxy/allow-list.ts";
 import { UpstreamError } from "../proxy/upstream.ts";
 import { cutConnection, Pacer, type ShapingSpec, sendPaced } from "../shaping/rate.ts";
-import type { ApplianceStore } from "./cache.ts";
+import type { ApplianceStore, Fetcher } from "./cache.ts";
 import { safeCatalogPath } from "./request.ts";
 
 export interface ApplianceConfig {
@@ -435,4 +435,19 @@ export function sessionOf(req: IncomingMessage): string {
 export function contentTypeFor(catalogPath: string): string {
   const dot = catalogPath.lastIndexOf(".");
   return MEDIA_TYPES[dot >= 0 ? catalogPath.slice(dot) : ""] ?? "application/octet-stream";
+}
+
+/** A cache's fetcher from the origin at `originBaseUrl` (ending in "/"). */
+export function originFetcher(originBaseUrl: string): Fetcher {
+  return async (catalogPath) => {
+    const response = await fetch(`${originBaseUrl}${catalogPath}`);
+    // The origin refusing a path (404, 403) means the file is not in the catalog.
+    if (response.status >= 400 && response.status < 500) return null;
+    if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
+    return {
+      body: Buffer.from(await response.arrayBuffer()),
+      contentType: response.headers.get("content-type") ?? contentTypeFor(catalogPath),
+      etag: response.headers.get("etag") ?? `"${catalogPath}"`,
+    };
+  };
 }

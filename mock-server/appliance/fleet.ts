@@ -11,7 +11,7 @@ import type { ApplianceStatus } from "../../src/schemas/steering.ts";
 import type { PublishedCatalog } from "../catalog/store.ts";
 import { type FaultBook, targetOf } from "../faults/faults.ts";
 import type { SimulatedClock } from "../fill-window.ts";
-import { Appliance, contentTypeFor } from "./appliance.ts";
+import { Appliance, originFetcher } from "./appliance.ts";
 import { ApplianceCache, type ApplianceStore, type CachedObject, type FillLink } from "./cache.ts";
 import {
   freePort,
@@ -66,17 +66,7 @@ export class ApplianceFleet {
   private readonly runDir: string | null;
 
   constructor(private readonly options: FleetOptions) {
-    const fetchFromOrigin = async (catalogPath: string) => {
-      const response = await fetch(`${options.originBaseUrl}${catalogPath}`);
-      // The origin refusing a path (404, 403) means the file is not in the catalog.
-      if (response.status >= 400 && response.status < 500) return null;
-      if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
-      return {
-        body: Buffer.from(await response.arrayBuffer()),
-        contentType: response.headers.get("content-type") ?? contentTypeFor(catalogPath),
-        etag: response.headers.get("etag") ?? `"${catalogPath}"`,
-      };
-    };
+    const fetchFromOrigin = originFetcher(options.originBaseUrl);
     // A cache key is a catalog path, or a foreign stream's upstream URL (appliance.ts).
     const upstream = options.upstream;
     const fillObject = async (key: string) =>

@@ -13,7 +13,7 @@ import { type CommandLine, parseCommandLine, usageErrorLine } from "../../script
 import { ApplianceId } from "../../src/schemas/steering.ts";
 import { FaultBook, targetOf } from "../faults/faults.ts";
 import { checkConfiguredSecret, postHeartbeat } from "../steering/heartbeat.ts";
-import { Appliance, contentTypeFor } from "./appliance.ts";
+import { Appliance, originFetcher } from "./appliance.ts";
 import { ApplianceCache, type ApplianceStore } from "./cache.ts";
 import { freePort, NGINX_RUNS_DIR, NginxProcess, NginxStore, nginxBinary } from "./nginx.ts";
 
@@ -121,16 +121,7 @@ if (values.nginx) {
 } else {
   cache = new ApplianceCache(
     capacityBytes,
-    async (catalogPath) => {
-      const response = await fetch(`${originBaseUrl}${catalogPath}`);
-      if (response.status >= 400 && response.status < 500) return null;
-      if (!response.ok) throw new Error(`origin answered ${response.status} for ${catalogPath}`);
-      return {
-        body: Buffer.from(await response.arrayBuffer()),
-        contentType: response.headers.get("content-type") ?? contentTypeFor(catalogPath),
-        etag: response.headers.get("etag") ?? `"${catalogPath}"`,
-      };
-    },
+    originFetcher(originBaseUrl),
     { delayMs: 0, bitsPerSecond: 1e12 },
     titleOf,
   );
