@@ -49,7 +49,7 @@ const CLI: CommandLine = {
 
 Starts the delivery network and serves the app (http://127.0.0.1:5173/ by default) within a
 few seconds, then builds or updates the demo catalog in the background: titles appear in the
-app as they are encoded (6 titles, about 6-7 minutes on 2 idle cores the first time; seconds
+app as they are encoded (6 titles, about 12.5 minutes on 2 idle cores the first time; seconds
 when nothing changed). Ctrl-C stops everything.
 
 Options:
