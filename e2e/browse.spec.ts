@@ -178,10 +178,8 @@ test("the network lab throttles the appliances from unlimited to 0.5 Mbit/s and 
 }) => {
   test.setTimeout(120_000);
   // Unlimited (reset): the clip lasts 60 s and the players keep at most 30 s ahead (hls.js's
-  // default; shaka 10 s), so half of it is still to fetch when the throttle comes. H.264 only:
-  // its rungs' names rank as their real bitrates do (157, 246, 451, 744 kbit/s on average),
-  // while the clip's AV1 "500k" rung averages 819 kbit/s, so a move from it to H.264 714k is a
-  // switch down that the names would call a switch up.
+  // default; shaka 10 s), so half of it is still to fetch when the throttle comes. H.264 only,
+  // so that the top is known: 157, 246, 451 and 744 kbit/s on average.
   await page.goto("/watch/e2e-clip?codec=h264");
   const toggle = page.getByRole("button", { name: "Network lab" });
   await toggle.click();
@@ -192,7 +190,7 @@ test("the network lab throttles the appliances from unlimited to 0.5 Mbit/s and 
   await expect.poll(() => videoTime(page), { timeout: 20_000 }).toBeGreaterThan(3);
   const decided = () => decidedKbps(page);
   // At the top of the clip's ladder (H.264 714k, 744 kbit/s on average: over 0.5 Mbit/s).
-  await expect.poll(decided, { timeout: 30_000 }).toBe(714);
+  await expect.poll(decided, { timeout: 30_000 }).toBeGreaterThan(700);
   const before = await decided();
   // The buffer does not hold the rest of the title: what the throttle changes is still to come.
   expect((await videoTime(page)) + (await bufferAhead(page))).toBeLessThan(55);
