@@ -40,9 +40,13 @@ export function demoPorts(
 }
 
 /** How appliances run: `node`, the in-process cache, or `nginx`; undefined: as the topology says. */
-export function parseApplianceKind(value: string | undefined): "node" | "nginx" | undefined {
+/** `--appliances`: absent, "node" or "nginx"; anything else ends the process, a usage error. */
+export function applianceKindOrExit(
+  value: string | undefined,
+  cli: CommandLine,
+): "node" | "nginx" | undefined {
   if (value === undefined || value === "node" || value === "nginx") return value;
-  throw new Error(`--appliances must be "node" or "nginx", got "${value}"`);
+  return exitWithUsageError(cli, `--appliances must be "node" or "nginx", got "${value}"`);
 }
 
 /** The topology of `--topology FILE`, or the demo's; a bad file ends the process, named. */
@@ -162,13 +166,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `--port-offset takes a whole number from 0 to 50000, not "${values["port-offset"]}"`,
     );
   }
-  let applianceKind: "node" | "nginx" | undefined;
-  try {
-    applianceKind = parseApplianceKind(values.appliances);
-  } catch (error) {
-    console.error(`network: ${(error as Error).message}`);
-    process.exit(2);
-  }
+  const applianceKind = applianceKindOrExit(values.appliances, NETWORK_CLI);
   const topology = await topologyOrExit(values.topology, "network");
   const catalogDir = path.resolve(values.catalog ?? process.env.CATALOG_DIR ?? "catalog");
   // The app where npm start puts it (5173, moved by the offset) unless told otherwise.

@@ -22,6 +22,7 @@ import { searchCatalog } from "./catalog/search.ts";
 import { PublishedCatalog } from "./catalog/store.ts";
 import { contentRange, rangeFor } from "./net/range.ts";
 import { fastifyServerOptions } from "./net/timeouts.ts";
+import { processAlive } from "./process/alive.ts";
 import { type AllowList, PROXY_PREFIX, upstreamOf } from "./proxy/allow-list.ts";
 import { type Upstream, UpstreamError } from "./proxy/upstream.ts";
 
@@ -56,16 +57,6 @@ export function insideRoot(file: string, root: string): boolean {
     return real === realpathSync(root) || real.startsWith(realpathSync(root) + path.sep);
   } catch {
     return true;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, someone else's.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

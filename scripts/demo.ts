@@ -27,10 +27,10 @@ import { makeForeignStreams } from "../encoder/demo/foreign-streams.ts";
 import { demoSet } from "../encoder/demo/titles.ts";
 import { startForeignHost } from "../mock-server/foreign-host.ts";
 import {
+  applianceKindOrExit,
   demoPorts,
   demoUrls,
   describeNetwork,
-  parseApplianceKind,
   topologyOrExit,
 } from "../mock-server/main.ts";
 import { appOriginsFor } from "../mock-server/net/doors.ts";
@@ -120,13 +120,7 @@ if (!Number.isInteger(offset) || offset < 0 || offset > 50_000)
     `--port-offset takes a whole number from 0 to 50000, not "${values["port-offset"]}"`,
   );
 // Checked before anything starts: a bad topology file or kind is said and nothing runs.
-let applianceKind: "node" | "nginx" | undefined;
-try {
-  applianceKind = parseApplianceKind(values.appliances);
-} catch (error) {
-  console.error(`demo: ${(error as Error).message}`);
-  process.exit(2);
-}
+const applianceKind = applianceKindOrExit(values.appliances, CLI);
 const topologyFile = values.topology ? path.resolve(values.topology) : undefined;
 const topology = await topologyOrExit(topologyFile, "demo");
 const ports = demoPorts(offset, topology);

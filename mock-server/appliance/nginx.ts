@@ -16,6 +16,7 @@ import { accessSync, constants, readdirSync, readFileSync, statSync } from "node
 import { mkdir, open, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { processAlive } from "../process/alive.ts";
 import { proxiedPath } from "../proxy/allow-list.ts";
 import { UpstreamError } from "../proxy/upstream.ts";
 import { contentTypeFor } from "./appliance.ts";
@@ -440,7 +441,7 @@ export async function sweepStaleRuns(runsDir = NGINX_RUNS_DIR): Promise<void> {
   }
   for (const run of runs) {
     const owner = Number(run.split("-")[0]);
-    if (Number.isInteger(owner) && owner > 0 && alive(owner)) continue;
+    if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) continue;
     const dir = path.join(runsDir, run);
     for (const appliance of safeList(dir)) {
       const pid = Number(readTail(path.join(dir, appliance, "nginx.pid")).trim());
@@ -458,15 +459,6 @@ function safeList(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

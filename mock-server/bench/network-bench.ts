@@ -28,7 +28,7 @@ import Table from "cli-table3";
 import { makeTestClip } from "../../encoder/demo/test-clip.ts";
 import { type CommandLine, exitWithUsageError, parseCommandLine } from "../../scripts/cli.ts";
 import { PublishedCatalog } from "../catalog/store.ts";
-import { parseApplianceKind, topologyOrExit } from "../main.ts";
+import { applianceKindOrExit, topologyOrExit } from "../main.ts";
 import { startNetwork } from "../network.ts";
 import { fluctuatingTrace } from "../shaping/profiles.ts";
 import { rateAt } from "../shaping/trace.ts";
@@ -115,13 +115,7 @@ if (values.topology) {
     zipf: number("zipf", values.zipf, 1, 0, 5),
     seed: number("seed", values.seed, 1, 0, 2 ** 31),
   };
-  let applianceKind: "node" | "nginx" | undefined;
-  try {
-    applianceKind = parseApplianceKind(values.appliances);
-  } catch (error) {
-    console.error(`bench:network: ${(error as Error).message}`);
-    process.exit(2);
-  }
+  const applianceKind = applianceKindOrExit(values.appliances, CLI);
   if (!existsSync(path.join(options.catalogDir, "catalog.json"))) {
     console.error(
       `bench:network: no catalog in ${options.catalogDir}: build one with npm start (or npm run encode), or give --catalog DIR`,
