@@ -3,6 +3,7 @@
  * AbortSignal, progress from `-progress`, and errors that carry ffmpeg's own last words.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { CancelledError, ToolError } from "../errors.ts";
 
 export const FFMPEG = process.env.FFMPEG_PATH || "ffmpeg";
@@ -10,6 +11,18 @@ export const FFPROBE = process.env.FFPROBE_PATH || "ffprobe";
 
 export const INSTALL_HINT =
   "install it (Debian/Ubuntu: `sudo apt-get install ffmpeg`) or point FFMPEG_PATH and FFPROBE_PATH at it";
+
+/**
+ * SVT-AV1 gives its threads SCHED_FIFO priority 99 when it runs as root (it checks the euid): an
+ * encode then starves everything else on the machine, the demo's own player included (media
+ * time at 0.54x real time beside a background encode). Run without CAP_SYS_NICE, it keeps
+ * ordinary threads and the output is the same; `setpriv` (util-linux) drops it.
+ */
+const SETPRIV = "/usr/bin/setpriv";
+const WITHOUT_REALTIME: readonly string[] =
+  process.geteuid?.() === 0 && existsSync(SETPRIV) ? ["--bounding-set", "-sys_nice"] : [];
+/** setpriv's exit code when it cannot execute the tool (as a shell's "command not found"). */
+const NOT_EXECUTED = 127;
 
 /** How long a cancelled ffmpeg may take to stop before it is killed. */
 const KILL_GRACE_MS = 2_000;
@@ -39,6 +52,8 @@ export function lastMeaningfulLine(stderr: string): string {
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /** Run without real-time scheduling privileges (see WITHOUT_REALTIME). */
+  noRealtime?: boolean;
   /** Called with the seconds of output written so far (from `-progress pipe:1`). */
   onProgress?: (outTimeSec: number) => void;
 }
@@ -57,7 +72,14 @@ export function run(
   if (signal?.aborted) return Promise.reject(new CancelledError());
   const fullArgs = onProgress ? ["-progress", "pipe:1", "-nostats", ...args] : [...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, fullArgs, { stdio: ["ignore", "pipe", "pipe"] });
+    const wrapped = options.noRealtime === true && WITHOUT_REALTIME.length > 0;
+    const child = wrapped
+      ? spawn(SETPRIV, [...WITHOUT_REALTIME, tool, ...fullArgs], {
+          stdio: ["ignore", "pipe", "pipe"],
+          // SVT-AV1 says on stderr, per thread, that it could not raise its priority: errors only.
+          env: { SVT_LOG: "1", ...process.env },
+        })
+      : spawn(tool, fullArgs, { stdio: ["ignore", "pipe", "pipe"] });
     const stdout: Buffer[] = [];
     let stderr = "";
     let pending = "";
@@ -96,6 +118,8 @@ export function run(
       signal?.removeEventListener("abort", onAbort);
       if (signal?.aborted) reject(new CancelledError());
       else if (code === 0) resolve({ stdout: Buffer.concat(stdout).toString(), stderr });
+      else if (wrapped && code === NOT_EXECUTED)
+        reject(new ToolError(`${tool} not found: ${INSTALL_HINT}`));
       else reject(new ProcessError(tool, code, stderr));
     });
   });
@@ -103,7 +127,10 @@ export function run(
 
 /** ffmpeg with the flags every call wants: quiet banner, errors only, overwrite outputs. */
 export function ffmpeg(args: readonly string[], options?: RunOptions): Promise<RunResult> {
-  return run(FFMPEG, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...args], options);
+  return run(FFMPEG, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...args], {
+    ...options,
+    noRealtime: true,
+  });
 }
 
 export function ffprobe(args: readonly string[], options?: RunOptions): Promise<RunResult> {
