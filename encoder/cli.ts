@@ -11,6 +11,7 @@ import { argErrorLine, type CommandLine, USAGE_EXIT, usageErrorLine } from "../s
 import type { CodecBdRates } from "../src/schemas/catalog.ts";
 import { CatalogStore } from "./catalog/store.ts";
 import {
+  demoSettings,
   type EncoderConfig,
   type EncoderSettings,
   outputSettings,
@@ -23,6 +24,7 @@ import { demoSet } from "./demo/titles.ts";
 import { CancelledError, EncoderError, InputError } from "./errors.ts";
 import { type Capabilities, detectCapabilities } from "./ffmpeg/capabilities.ts";
 import { probeSource } from "./ffmpeg/probe.ts";
+import { VP9_CPU_USED, VP9_DEADLINE } from "./package/codecs.ts";
 import { buildTitle, STEPS, type Step } from "./pipeline.ts";
 import { createProgress } from "./progress.ts";
 import { readMetadata } from "./sources/metadata.ts";
@@ -79,7 +81,13 @@ function settingsHash(settings: EncoderSettings): string {
 function describeCodecs(settings: EncoderSettings, caps: Capabilities): string {
   const names = { h264: "H.264", av1: "AV1", vp9: "VP9" } as const;
   const chosen = (Object.keys(names) as (keyof typeof names)[]).filter((c) => settings.codecs[c]);
-  const list = `codecs ${chosen.map((c) => names[c]).join(" + ")}`;
+  const vp9 = settings.codecs.vp9;
+  // A VP9 speed other than the default is worth a word: it trades bits for time.
+  const label = (c: keyof typeof names) =>
+    c === "vp9" && vp9 && (vp9.deadline !== VP9_DEADLINE || vp9.preset !== VP9_CPU_USED)
+      ? `VP9 (${vp9.deadline} speed ${vp9.preset})`
+      : names[c];
+  const list = `codecs ${chosen.map(label).join(" + ")}`;
   const missing = [
     ...(!settings.codecs.vp9 && !caps.vp9 ? ["libvpx-vp9: no VP9"] : []),
     ...(!settings.codecs.av1 && !caps.av1 ? ["libsvtav1: no AV1"] : []),
@@ -138,11 +146,14 @@ async function main(argv: string[]): Promise<number> {
     ? await readConfigFile(path.resolve(args.values.config))
     : parseConfig({}, "defaults");
   if (args.values["tone-map"] && config.toneMap === "off") config = { ...config, toneMap: "hable" };
-  const settings = resolveSettings(
+  const resolved = resolveSettings(
     config,
     caps,
     args.values.config ? path.basename(args.values.config) : "--tone-map",
   );
+  // The demo without a config builds with the demo's own VP9 speed (see demoSettings).
+  const buildsDemo = args.positionals.length === 0;
+  const settings = buildsDemo && !args.values.config ? demoSettings(resolved) : resolved;
   const store = new CatalogStore(root);
   const unlock = await store.lock();
   const progress = createProgress();

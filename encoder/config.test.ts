@@ -1,8 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TRIAL_OPTIONS } from "./analysis/trials.ts";
-import { ConfigError, defaultSettings, parseConfig, resolveSettings } from "./config.ts";
+import {
+  ConfigError,
+  DEMO_VP9,
+  defaultSettings,
+  demoSettings,
+  parseConfig,
+  resolveSettings,
+} from "./config.ts";
 import { DEFAULT_LADDER_OPTIONS } from "./ladder/select.ts";
-import { SEGMENT_SEC, SVT_PRESET, VP9_CPU_USED, X264_PRESET } from "./package/codecs.ts";
+import {
+  SEGMENT_SEC,
+  SVT_PRESET,
+  VP9_CPU_USED,
+  VP9_DEADLINE,
+  vp9Args,
+  X264_PRESET,
+} from "./package/codecs.ts";
+import { encodeSettings } from "./package/encode.ts";
 
 /** Debian's ffmpeg 5.1 as capabilities.ts sees it: no libvmaf. */
 const DEBIAN = {
@@ -16,7 +31,11 @@ const BARE = { encoders: new Set(["libx264", "aac"]), filters: new Set(["psnr"])
 const DEFAULTS_FILE = {
   ladder: { bottomKbps: 150, maxKbps: 8000, maxRungs: 7 },
   segmentSec: 2,
-  codecs: { h264: { preset: "veryfast" }, av1: { preset: 12 }, vp9: { preset: 5 } },
+  codecs: {
+    h264: { preset: "veryfast" },
+    av1: { preset: 12 },
+    vp9: { preset: 5, deadline: "good" },
+  },
   trials: { crfs: [21, 29, 37], excerptCount: "auto", excerptSec: 2 },
   metric: "auto",
   jobs: 2,
@@ -42,7 +61,7 @@ describe("encoder config", () => {
     expect(settings.codecs).toEqual({
       h264: { preset: X264_PRESET },
       av1: { preset: SVT_PRESET },
-      vp9: { preset: VP9_CPU_USED },
+      vp9: { preset: VP9_CPU_USED, deadline: VP9_DEADLINE },
     });
     expect(settings.metric).toBe("ssim");
     expect(settings.toneMap).toBe("off");
@@ -72,7 +91,36 @@ describe("encoder config", () => {
     expect(resolve({ toneMap: "hable" })).toThrow(/zscale and tonemap filters.*set "off"/);
     // The same requests on an ffmpeg that has them pass.
     const vp9 = resolveSettings(parseConfig({ codecs: { vp9: {} } }, "c"), DEBIAN);
-    expect(vp9.codecs).toEqual({ h264: { preset: X264_PRESET }, vp9: { preset: VP9_CPU_USED } });
+    expect(vp9.codecs).toEqual({
+      h264: { preset: X264_PRESET },
+      vp9: { preset: VP9_CPU_USED, deadline: VP9_DEADLINE },
+    });
+  });
+
+  it("the demo differs from the defaults in VP9's speed alone, and only where VP9 is", () => {
+    const defaults = defaultSettings(DEBIAN);
+    const demo = demoSettings(defaults);
+    expect(demo.codecs.vp9).toEqual({ preset: 4, deadline: "realtime" });
+    expect({ ...demo, codecs: { ...demo.codecs, vp9: defaults.codecs.vp9 } }).toEqual(defaults);
+    expect(demoSettings(defaultSettings(BARE))).toEqual(defaultSettings(BARE));
+  });
+
+  it("a config's VP9 speed reaches libvpx's arguments", () => {
+    const plan = {
+      id: "vp9-540p-400k",
+      codec: "vp9" as const,
+      width: 960,
+      height: 540,
+      crf: 36,
+      targetBitrateBps: 400_000,
+    };
+    const args = (vp9: unknown) => {
+      const options = resolveSettings(parseConfig({ codecs: { vp9 } }, "c"), DEBIAN).codecs.vp9;
+      return vp9Args(encodeSettings(plan, 24, 2, options)).join(" ");
+    };
+    expect(args({})).toContain("-deadline good -cpu-used 5 ");
+    expect(args({ deadline: "realtime", preset: 7 })).toContain("-deadline realtime -cpu-used 7 ");
+    expect(args(DEMO_VP9)).toContain("-deadline realtime -cpu-used 4 ");
   });
 
   it("carries each field into the settings", () => {
@@ -119,6 +167,10 @@ describe("encoder config", () => {
     [{ codecs: { h264: { preset: "quick" } } }, 'codecs.h264.preset must be one of "ultrafast"'],
     [{ codecs: { av1: { preset: 14 } } }, "codecs.av1.preset must be a whole number from 0 to 13"],
     [{ codecs: { vp9: { preset: -1 } } }, "codecs.vp9.preset must be a whole number from 0 to 8"],
+    [
+      { codecs: { vp9: { deadline: "best" } } },
+      'codecs.vp9.deadline must be one of "good", "realtime", got "best": correct it',
+    ],
     [{ codecs: { hevc: {} } }, "config.json: codecs.hevc is not a setting: remove it"],
     [{ trials: { crfs: [30, 20] } }, "trials.crfs must rise from the first CRF to the last"],
     [{ trials: { crfs: [30] } }, "trials.crfs must hold 2 to 6 CRFs, got [30]: raise it"],

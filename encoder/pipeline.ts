@@ -175,10 +175,7 @@ export async function buildTitle(job: TitleJob, context: PipelineContext): Promi
       renditions: plans,
       titleDir: stagingDir,
       segmentSec: settings.segmentSec,
-      presets: {
-        h264: settings.codecs.h264.preset,
-        ...(settings.codecs.av1 ? { av1: settings.codecs.av1.preset } : {}),
-      },
+      codecOptions: settings.codecs,
       signal,
       onProgress: (f) => context.onStep?.("encode", f),
     });

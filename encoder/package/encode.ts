@@ -36,11 +36,14 @@ export interface RenditionPlan {
  */
 export const CAP_RATIO = 1.5;
 
+/** A codec's speed settings from the config (`codecs.<codec>`); each codec's default when absent. */
+export type CodecOptions = Pick<VideoEncodeSettings, "preset" | "deadline">;
+
 export function encodeSettings(
   plan: RenditionPlan,
   frameRate: number,
   segmentSec = SEGMENT_SEC,
-  preset?: string | number,
+  options: CodecOptions = {},
 ): VideoEncodeSettings {
   return {
     crf: plan.crf,
@@ -48,7 +51,7 @@ export function encodeSettings(
     maxrateBps: Math.round(plan.targetBitrateBps * CAP_RATIO),
     bufferBits: Math.round(plan.targetBitrateBps * segmentSec),
     segmentSec,
-    ...(preset !== undefined ? { preset } : {}),
+    ...options,
   };
 }
 
@@ -118,8 +121,8 @@ export interface EncodeInput {
   titleDir: string;
   /** Segment length; `SEGMENT_SEC` when absent. */
   segmentSec?: number;
-  /** Speed preset per codec (from the config); each codec's default when absent. */
-  presets?: Partial<Record<VideoCodec, string | number>>;
+  /** Speed settings per codec (the config's `codecs`); each codec's defaults when absent. */
+  codecOptions?: Partial<Record<VideoCodec, CodecOptions>>;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
@@ -147,7 +150,7 @@ export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles
   for (const [i, r] of renditions.entries()) {
     const dir = path.join(titleDir, "video", r.id);
     await mkdir(dir, { recursive: true });
-    const settings = encodeSettings(r, source.frameRate, segmentSec, input.presets?.[r.codec]);
+    const settings = encodeSettings(r, source.frameRate, segmentSec, input.codecOptions?.[r.codec]);
     args.push("-map", `[o${i}]`, ...CODEC_ARGS[r.codec](settings), ...hlsOutput(dir, segmentSec));
   }
 
