@@ -73,13 +73,16 @@ export function run(
   const fullArgs = onProgress ? ["-progress", "pipe:1", "-nostats", ...args] : [...args];
   return new Promise((resolve, reject) => {
     const wrapped = options.noRealtime === true && WITHOUT_REALTIME.length > 0;
-    const child = wrapped
-      ? spawn(SETPRIV, [...WITHOUT_REALTIME, tool, ...fullArgs], {
-          stdio: ["ignore", "pipe", "pipe"],
-          // SVT-AV1 says on stderr, per thread, that it could not raise its priority: errors only.
-          env: { SVT_LOG: "1", ...process.env },
-        })
-      : spawn(tool, fullArgs, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      wrapped ? SETPRIV : tool,
+      wrapped ? [...WITHOUT_REALTIME, tool, ...fullArgs] : fullArgs,
+      // Wrapped, SVT-AV1 says on stderr, per thread, that it could not raise its priority:
+      // errors only.
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: wrapped ? { SVT_LOG: "1", ...process.env } : process.env,
+      },
+    );
     const stdout: Buffer[] = [];
     let stderr = "";
     let pending = "";

@@ -1,12 +1,14 @@
 /**
  * The final encodes, packaged once as CMAF: one ffmpeg process decodes the source once and
- * writes every video rendition (H.264, and AV1 and VP9 when available), every audio language and
- * every subtitle track. ffmpeg's HLS muxer cuts the fMP4 segments; the playlists and the MPD
- * are then written by `hls.ts` and `dash.ts` from the segments' own boxes.
+ * writes the H.264 and AV1 renditions, every audio language and every subtitle track; VP9's
+ * renditions, when there are any, come from a second ffmpeg run alongside (see
+ * `processGroups`). ffmpeg's HLS muxer cuts the fMP4 segments; the playlists and the MPD are
+ * then written by `hls.ts` and `dash.ts` from the segments' own boxes.
  */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { VideoCodec } from "../../src/schemas/catalog.ts";
+import { CancelledError } from "../errors.ts";
 import { displayFilters, type SourceInfo } from "../ffmpeg/probe.ts";
 import { ffmpeg } from "../ffmpeg/run.ts";
 import { av1Args, h264Args, SEGMENT_SEC, type VideoEncodeSettings, vp9Args } from "./codecs.ts";
@@ -133,9 +135,25 @@ export interface EncodedFiles {
   text: TextTrackFiles[];
 }
 
-export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles> {
-  const { source, renditions, titleDir, signal } = input;
-  const segmentSec = input.segmentSec ?? SEGMENT_SEC;
+/**
+ * The renditions each ffmpeg process encodes. ffmpeg 5.1 runs every encoder of a process from
+ * one transcoding loop, and libvpx encodes each frame before returning, so x264 and SVT-AV1
+ * waited on it: the demo build used 171% of the 2 cores. VP9 in a process of its own keeps
+ * both busy; the cost is a second decode of the source (5.5 CPU-s for the 240 s feature).
+ */
+export function processGroups(renditions: readonly RenditionPlan[]): RenditionPlan[][] {
+  const vp9 = renditions.filter((r) => r.codec === "vp9");
+  const rest = renditions.filter((r) => r.codec !== "vp9");
+  return [rest, vp9].filter((group) => group.length > 0);
+}
+
+/** `-i`, the filter graph that scales the source for each rendition, and their outputs. */
+async function videoArgs(
+  source: SourceInfo,
+  renditions: readonly RenditionPlan[],
+  input: EncodeInput,
+  segmentSec: number,
+): Promise<string[]> {
   const args = ["-i", source.file];
   const splits = renditions.map((_, i) => `[v${i}]`).join("");
   const display = displayFilters(source)
@@ -148,12 +166,58 @@ export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles
   args.push("-filter_complex", graph.join(";"));
 
   for (const [i, r] of renditions.entries()) {
-    const dir = path.join(titleDir, "video", r.id);
+    const dir = path.join(input.titleDir, "video", r.id);
     await mkdir(dir, { recursive: true });
     const settings = encodeSettings(r, source.frameRate, segmentSec, input.codecOptions?.[r.codec]);
     args.push("-map", `[o${i}]`, ...CODEC_ARGS[r.codec](settings), ...hlsOutput(dir, segmentSec));
   }
+  return args;
+}
 
+/**
+ * Runs the processes side by side and waits for all of them, so none is still writing into
+ * the title's folder when this returns. The first failure stops the others and is the error
+ * reported; progress is that of the process furthest behind.
+ */
+async function runAll(
+  processes: readonly string[][],
+  durationSec: number,
+  signal: AbortSignal | undefined,
+  onProgress: ((fraction: number) => void) | undefined,
+): Promise<void> {
+  const stopAll = new AbortController();
+  const stop = () => stopAll.abort();
+  signal?.addEventListener("abort", stop, { once: true });
+  const done = processes.map(() => 0);
+  try {
+    const results = await Promise.allSettled(
+      processes.map((args, i) =>
+        ffmpeg(args, {
+          signal: stopAll.signal,
+          onProgress: (sec) => {
+            done[i] = Math.min(1, sec / durationSec);
+            onProgress?.(Math.min(...done));
+          },
+        }).catch((error: unknown) => {
+          stop();
+          throw error;
+        }),
+      ),
+    );
+    const failed = results.find((r) => r.status === "rejected");
+    if (signal?.aborted) throw new CancelledError();
+    if (failed) throw failed.reason;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+  }
+}
+
+export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles> {
+  const { source, renditions, titleDir, signal } = input;
+  const segmentSec = input.segmentSec ?? SEGMENT_SEC;
+  const [first = [], ...others] = processGroups(renditions);
+  // The first process also carries the audio and the subtitles.
+  const args = await videoArgs(source, first, input, segmentSec);
   const audio = source.audio.map((stream, i) => {
     const sameLanguageBefore = source.audio
       .slice(0, i)
@@ -196,10 +260,9 @@ export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles
     });
   }
 
-  await ffmpeg(args, {
-    signal,
-    onProgress: (sec) => input.onProgress?.(Math.min(1, sec / source.durationSec)),
-  });
+  const processes = [args];
+  for (const group of others) processes.push(await videoArgs(source, group, input, segmentSec));
+  await runAll(processes, source.durationSec, signal, input.onProgress);
 
   const video = await Promise.all(
     renditions.map(async (r) => {
