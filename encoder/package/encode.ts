@@ -1,7 +1,7 @@
 /**
  * The final encodes, packaged once as CMAF: one ffmpeg process decodes the source once and
  * writes the H.264 and AV1 renditions, every audio language and every subtitle track; VP9's
- * renditions, when there are any, come from a second ffmpeg run alongside (see
+ * renditions, when there are any, come from ffmpegs of their own run alongside (see
  * `processGroups`). ffmpeg's HLS muxer cuts the fMP4 segments; the playlists and the MPD are
  * then written by `hls.ts` and `dash.ts` from the segments' own boxes.
  */
@@ -137,14 +137,15 @@ export interface EncodedFiles {
 
 /**
  * The renditions each ffmpeg process encodes. ffmpeg 5.1 runs every encoder of a process from
- * one transcoding loop, and libvpx encodes each frame before returning, so x264 and SVT-AV1
- * waited on it: the demo build used 171% of the 2 cores. VP9 in a process of its own keeps
- * both busy; the cost is a second decode of the source (5.5 CPU-s for the 240 s feature).
+ * one transcoding loop, and libvpx encodes each frame before it returns, so VP9 renditions
+ * sharing a process wait on each other and on x264 and SVT-AV1; and one libvpx encode keeps
+ * only about 1.5 of the 2 cores busy. Each VP9 rendition gets a process of its own, run beside
+ * the others; the cost is a decode of the source per process (5.5 CPU-s for the 240 s feature).
  */
 export function processGroups(renditions: readonly RenditionPlan[]): RenditionPlan[][] {
   const vp9 = renditions.filter((r) => r.codec === "vp9");
   const rest = renditions.filter((r) => r.codec !== "vp9");
-  return [rest, vp9].filter((group) => group.length > 0);
+  return [rest, ...vp9.map((r) => [r])].filter((group) => group.length > 0);
 }
 
 /** `-i`, the filter graph that scales the source for each rendition, and their outputs. */
