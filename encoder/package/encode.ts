@@ -178,7 +178,7 @@ async function videoArgs(
 /**
  * Runs the processes side by side and waits for all of them, so none is still writing into
  * the title's folder when this returns. The first failure stops the others and is the error
- * reported; progress is that of the process furthest behind.
+ * reported (theirs only say they were stopped); progress is that of the process furthest behind.
  */
 async function runAll(
   processes: readonly string[][],
@@ -186,31 +186,26 @@ async function runAll(
   signal: AbortSignal | undefined,
   onProgress: ((fraction: number) => void) | undefined,
 ): Promise<void> {
-  const stopAll = new AbortController();
-  const stop = () => stopAll.abort();
-  signal?.addEventListener("abort", stop, { once: true });
+  const stopOthers = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, stopOthers.signal]) : stopOthers.signal;
   const done = processes.map(() => 0);
-  try {
-    const results = await Promise.allSettled(
-      processes.map((args, i) =>
-        ffmpeg(args, {
-          signal: stopAll.signal,
-          onProgress: (sec) => {
-            done[i] = Math.min(1, sec / durationSec);
-            onProgress?.(Math.min(...done));
-          },
-        }).catch((error: unknown) => {
-          stop();
-          throw error;
-        }),
-      ),
-    );
-    const failed = results.find((r) => r.status === "rejected");
-    if (signal?.aborted) throw new CancelledError();
-    if (failed) throw failed.reason;
-  } finally {
-    signal?.removeEventListener("abort", stop);
-  }
+  let firstFailure: { error: unknown } | undefined;
+  await Promise.allSettled(
+    processes.map((args, i) =>
+      ffmpeg(args, {
+        signal: stop,
+        onProgress: (sec) => {
+          done[i] = Math.min(1, sec / durationSec);
+          onProgress?.(Math.min(...done));
+        },
+      }).catch((error: unknown) => {
+        firstFailure ??= { error };
+        stopOthers.abort();
+      }),
+    ),
+  );
+  if (signal?.aborted) throw new CancelledError();
+  if (firstFailure) throw firstFailure.error;
 }
 
 export async function encodeAndSegment(input: EncodeInput): Promise<EncodedFiles> {
