@@ -19,7 +19,7 @@ import {
   readConfigFile,
   resolveSettings,
 } from "./config.ts";
-import { generateDemoSources } from "./demo/generate.ts";
+import { startDemoSources } from "./demo/generate.ts";
 import { demoSet } from "./demo/titles.ts";
 import { CancelledError, EncoderError, InputError } from "./errors.ts";
 import { type Capabilities, detectCapabilities } from "./ffmpeg/capabilities.ts";
@@ -167,11 +167,12 @@ async function main(argv: string[]): Promise<number> {
       `ffmpeg ${caps.version}: quality by ${settings.metric.toUpperCase()}${settings.metric !== "vmaf" && !caps.filters.has("libvmaf") ? " (no libvmaf in this build)" : ""}, ` +
         describeCodecs(settings, caps),
     );
-    let files = args.positionals.map((f) => path.resolve(f));
-    if (files.length === 0) {
+    let files: Promise<string>[] = args.positionals.map((f) => Promise.resolve(path.resolve(f)));
+    if (buildsDemo) {
       for (const t of demoTitles) status.set(t.id, { name: t.metadata.info.name, stage: "source" });
       const dir = setName === "full" ? ".cache/demo-sources" : `.cache/demo-sources-${setName}`;
-      files = await generateDemoSources(path.resolve(dir), caps, {
+      // The first title encodes while the later sources are still being made.
+      files = startDemoSources(path.resolve(dir), caps, {
         signal: controller.signal,
         titles: demoTitles,
         onProgress: (done, total, id) => {
@@ -182,7 +183,15 @@ async function main(argv: string[]): Promise<number> {
     }
     const hashOfSettings = settingsHash(settings);
     const seen = new Map<string, string>();
-    for (const [n, file] of files.entries()) {
+    for (const [n, pending] of files.entries()) {
+      let file: string;
+      try {
+        file = await pending;
+      } catch (error) {
+        // A demo source that cannot be made stops the run, and the sources still being made.
+        controller.abort();
+        throw error;
+      }
       const titleStart = Date.now();
       const label = path.basename(file);
       try {

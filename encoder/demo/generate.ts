@@ -202,23 +202,28 @@ export async function makeDemoSource(
   return file;
 }
 
-/** Make (or reuse) every demo source under `dir`; returns the source files in catalog order. */
-export async function generateDemoSources(
+/**
+ * Make (or reuse) every demo source under `dir`, two at a time. One promise per title, in
+ * catalog order, so the encoder can start on a title as soon as its source is ready while the
+ * rest are still being made. Each promise is marked handled here: a failure surfaces when the
+ * caller awaits that title, not as an unhandled rejection before it gets there.
+ */
+export function startDemoSources(
   dir: string,
   caps: Capabilities,
   options: { signal?: AbortSignal; onProgress?: DemoProgress; titles?: readonly DemoTitle[] } = {},
-): Promise<string[]> {
+): Promise<string>[] {
   const titles = options.titles ?? DEMO_TITLES;
   // Two at a time: making a source is mostly single-threaded filtering, so two keep both cores busy.
   const limit = pLimit(2);
   let done = 0;
-  return Promise.all(
-    titles.map((title) =>
-      limit(async () => {
-        const file = await makeDemoSource(title, caps, dir, options.signal);
-        options.onProgress?.(++done, titles.length, title.id);
-        return file;
-      }),
-    ),
-  );
+  return titles.map((title) => {
+    const file = limit(async () => {
+      const made = await makeDemoSource(title, caps, dir, options.signal);
+      options.onProgress?.(++done, titles.length, title.id);
+      return made;
+    });
+    file.catch(() => undefined);
+    return file;
+  });
 }
