@@ -100,7 +100,7 @@ describe("encoder config", () => {
   it("the demo differs from the defaults in VP9's speed alone, and only where VP9 is", () => {
     const defaults = defaultSettings(DEBIAN);
     const demo = demoSettings(defaults);
-    expect(demo.codecs.vp9).toEqual({ preset: 4, deadline: "realtime" });
+    expect(demo.codecs.vp9).toEqual({ preset: 6, deadline: "realtime" });
     expect({ ...demo, codecs: { ...demo.codecs, vp9: defaults.codecs.vp9 } }).toEqual(defaults);
     expect(demoSettings(defaultSettings(BARE))).toEqual(defaultSettings(BARE));
   });
@@ -120,7 +120,7 @@ describe("encoder config", () => {
     };
     expect(args({})).toContain("-deadline good -cpu-used 5 ");
     expect(args({ deadline: "realtime", preset: 7 })).toContain("-deadline realtime -cpu-used 7 ");
-    expect(args(DEMO_VP9)).toContain("-deadline realtime -cpu-used 4 ");
+    expect(args(DEMO_VP9)).toContain("-deadline realtime -cpu-used 6 ");
   });
 
   it("carries each field into the settings", () => {
