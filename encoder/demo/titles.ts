@@ -100,39 +100,9 @@ function episode(
 }
 
 export const DEMO_TITLES: readonly DemoTitle[] = [
-  // In the order they are encoded: a short title first, so the home page has one within
-  // a couple of minutes of a fresh start, then the cheap episodes, the feature, the 1080p title.
-  {
-    id: "fractal-dive",
-    width: 1280,
-    height: 720,
-    durationSec: 30,
-    // One deep fractal frame, spun faster and faster: every pixel moves every frame.
-    video:
-      "mandelbrot=s=1600x1600:r=24:start_x=-0.7436438870:start_y=0.1318259042:start_scale=0.02:maxiter=300," +
-      `trim=end_frame=1,loop=loop=-1:size=1,setpts=N/${FPS}/TB,rotate=a=0.5*t+0.1*t*t:ow=1280:oh=720:c=black`,
-    lines: [
-      {
-        en: "Go deeper and the shape repeats.",
-        es: "Cuanto más profundo, más se repite la forma.",
-      },
-      {
-        en: "It never ends and never quite returns.",
-        es: "Nunca termina y nunca vuelve del todo.",
-      },
-      { en: "Hold on to the edge.", es: "Agárrate al borde." },
-    ],
-    metadata: {
-      info: {
-        name: "Fractal Dive",
-        synopsis:
-          "A pilot falls into an infinite coastline and has thirty seconds to find the way out.",
-        year: 2025,
-        genres: ["Science Fiction", "Adventure"],
-        tags: { mood: ["tense", "dazzling"], pace: "fast", themes: ["infinity", "escape"] },
-      },
-    },
-  },
+  // In the order they are encoded, and their sources made (two at a time): the episodes
+  // first, whose sources take seconds and which encode in about 30 s each, so the home page has
+  // a title within a minute of a fresh start; then fractal-dive, the feature, the 1080p title.
   episode(
     1,
     30,
@@ -169,6 +139,37 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
       { en: "Watch the gliders collide.", es: "Mira cómo chocan los planeadores." },
     ],
   ),
+  {
+    id: "fractal-dive",
+    width: 1280,
+    height: 720,
+    durationSec: 30,
+    // One deep fractal frame, spun faster and faster: every pixel moves every frame.
+    video:
+      "mandelbrot=s=1600x1600:r=24:start_x=-0.7436438870:start_y=0.1318259042:start_scale=0.02:maxiter=300," +
+      `trim=end_frame=1,loop=loop=-1:size=1,setpts=N/${FPS}/TB,rotate=a=0.5*t+0.1*t*t:ow=1280:oh=720:c=black`,
+    lines: [
+      {
+        en: "Go deeper and the shape repeats.",
+        es: "Cuanto más profundo, más se repite la forma.",
+      },
+      {
+        en: "It never ends and never quite returns.",
+        es: "Nunca termina y nunca vuelve del todo.",
+      },
+      { en: "Hold on to the edge.", es: "Agárrate al borde." },
+    ],
+    metadata: {
+      info: {
+        name: "Fractal Dive",
+        synopsis:
+          "A pilot falls into an infinite coastline and has thirty seconds to find the way out.",
+        year: 2025,
+        genres: ["Science Fiction", "Adventure"],
+        tags: { mood: ["tense", "dazzling"], pace: "fast", themes: ["infinity", "escape"] },
+      },
+    },
+  },
   {
     id: "the-long-way-round",
     width: FEATURE.width,
