@@ -99,7 +99,8 @@ export const VP9_CPU_USED = 5;
 /**
  * libvpx's two speed families. "realtime" drops the look-ahead and alt-ref frames: at speed 4
  * it took 2.25x less CPU than good/5 on the feature's four scenes for 24% more bits at equal
- * SSIM (README, "VP9: what it costs"); the demo catalog uses it to build within 10 minutes.
+ * SSIM, and at speed 6 2.5x less again for 29% more (README, "VP9: what it costs"); the demo
+ * catalog uses realtime 6 to build within 10 minutes.
  */
 export const VP9_DEADLINES = ["good", "realtime"] as const;
 export type Vp9Deadline = (typeof VP9_DEADLINES)[number];
