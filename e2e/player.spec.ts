@@ -59,8 +59,9 @@ for (const engine of ["hlsjs", "shaka"] as const) {
     await expect.poll(() => bufferAhead(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
     const before = await decidedKbps(page);
     // 0.4 Mbit/s carries none of the rungs it climbed to (audio adds 128 kbit/s), so both
-    // controllers act within seconds (4-7 s); at 0.6 Mbit/s, which the lower of those rungs
-    // still fits, shaka's held on for up to 32 s on its full buffer: a slow test.
+    // controllers act within seconds (4-7 s). At 0.6 Mbit/s shaka's held vp9-360p-571k (about
+    // 700 kbit/s with audio) for 27-32 s while its buffer went from 10 s to 4 s: no stall, but
+    // a slow test.
     await shapeAll(page, 400_000);
     // hls.js holds 30 s of buffer ahead and asks for nothing until it drops below that: the
     // switch comes with its next request, up to ~10 s later, and that download is already slow.
