@@ -190,7 +190,8 @@ async function runAll(
   const stop = signal ? AbortSignal.any([signal, stopOthers.signal]) : stopOthers.signal;
   const done = processes.map(() => 0);
   let firstFailure: { error: unknown } | undefined;
-  await Promise.allSettled(
+  // Each failure is caught below, so this waits for every process, failed or not.
+  await Promise.all(
     processes.map((args, i) =>
       ffmpeg(args, {
         signal: stop,
